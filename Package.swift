@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+// ClassBridge: a WebRTC SFU and classroom server. Module layering (imports point down only):
+//   classbridge → ClassBridgeServer → SignalingServer → Classroom → SFU / WebRTC → protocols → C shims
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "ClassBridge",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "classbridge", targets: ["classbridge"]),
+        .library(name: "ClassBridgeServer", targets: ["ClassBridgeServer"]),
+        .library(name: "WebRTC", targets: ["WebRTC"]),
+        .library(name: "SFU", targets: ["SFU"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // C libraries, found through pkg-config. Only the thin Swift wrappers below import them.
+        .systemLibrary(name: "CSRTP", path: "Sources/CShims/CSRTP", pkgConfig: "libsrtp2",
+                       providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/CShims/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .target(name: "CSocket", path: "Sources/CShims/CSocket"),
+
+        // Sans-I/O protocol modules: bytes in, values out; time is a parameter.
+        .target(name: "RTP", swiftSettings: strict),
+        .target(name: "RTCP", swiftSettings: strict),
+        .target(name: "STUN", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
+        .target(name: "ICE", dependencies: ["STUN"], swiftSettings: strict),
+        .target(name: "SDP", swiftSettings: strict),
+
+        // Thin wrappers over the C libraries; no C type in their public API.
+        .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strict),
+        .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
+
+        // One peer's transport: UDP media loop, demux, ICE + DTLS + SRTP. Knows nothing of rooms.
+        .target(name: "WebRTC",
+                dependencies: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SRTP", "DTLS", "CSocket",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+        // Forwarding core: Router, Receiver, DownTrack, Forwarder. Knows nothing of signaling.
+        .target(name: "SFU", dependencies: ["RTP", "RTCP"], swiftSettings: strict),
+        // Policy: rooms, roles, who publishes and who receives what.
+        .target(name: "Classroom",
+                dependencies: ["SFU", "WebRTC", "SDP", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+        .target(name: "SignalingServer",
+                dependencies: ["Classroom",
+                               .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                               .product(name: "JWTKit", package: "jwt-kit"),
+                               .product(name: "NIOCore", package: "swift-nio"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+        .target(name: "ClassBridgeServer",
+                dependencies: ["SignalingServer", "Classroom", "WebRTC",
+                               .product(name: "Configuration", package: "swift-configuration"),
+                               .product(name: "SystemPackage", package: "swift-system"),
+                               .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
+        .executableTarget(name: "classbridge",
+                          dependencies: ["ClassBridgeServer",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+
+        .testTarget(name: "RTPTests", dependencies: ["RTP"]),
+        .testTarget(name: "RTCPTests", dependencies: ["RTCP"]),
+        .testTarget(name: "STUNTests", dependencies: ["STUN", "ICE"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
+        .testTarget(name: "ClassBridgeServerTests", dependencies: ["ClassBridgeServer", "SignalingServer"]),
+    ]
+)

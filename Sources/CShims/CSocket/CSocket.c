@@ -1,0 +1,103 @@
+#define _GNU_SOURCE
+#include "CSocket.h"
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <sys/eventfd.h>
+
+#define CB_MAX_BATCH 64
+
+int cb_recv_batch(int fd, cb_datagram *slots, int count) {
+    struct mmsghdr headers[CB_MAX_BATCH];
+    struct iovec iovs[CB_MAX_BATCH];
+    if (count > CB_MAX_BATCH) count = CB_MAX_BATCH;
+    memset(headers, 0, sizeof(struct mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        iovs[i].iov_base = slots[i].buffer;
+        iovs[i].iov_len = slots[i].capacity;
+        headers[i].msg_hdr.msg_iov = &iovs[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_name = &slots[i].peer;
+        headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+    }
+    int n = recvmmsg(fd, headers, (unsigned int)count, MSG_DONTWAIT, NULL);
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        return -errno;
+    }
+    for (int i = 0; i < n; i++) {
+        slots[i].length = headers[i].msg_len;
+        slots[i].peer_length = headers[i].msg_hdr.msg_namelen;
+    }
+    return n;
+}
+
+int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int rcvbuf, int sndbuf) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -errno;
+    if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    if (sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(ip);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    return fd;
+}
+
+int cb_local_port(int fd) {
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) return -errno;
+    return ntohs(addr.sin_port);
+}
+
+int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t port) {
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(ip);
+    ssize_t n = sendto(fd, data, length, MSG_DONTWAIT, (struct sockaddr *)&addr, sizeof addr);
+    return n < 0 ? -errno : (int)n;
+}
+
+int cb_eventfd(void) {
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
+void cb_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(fd, &one, sizeof one);
+    (void)ignored;
+}
+
+void cb_eventfd_drain(int fd) {
+    uint64_t value;
+    ssize_t ignored = read(fd, &value, sizeof value);
+    (void)ignored;
+}
+
+int cb_poll2(int fd_a, int fd_b, int timeout_ms) {
+    struct pollfd fds[2] = {{.fd = fd_a, .events = POLLIN}, {.fd = fd_b, .events = POLLIN}};
+    int n = poll(fds, 2, timeout_ms);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    return ((fds[0].revents & POLLIN) ? 1 : 0) | ((fds[1].revents & POLLIN) ? 2 : 0);
+}
+
+int cb_datagram_ipv4_source(const cb_datagram *slot, uint32_t *ip, uint16_t *port) {
+    if (slot->peer.ss_family != AF_INET) return -1;
+    const struct sockaddr_in *addr = (const struct sockaddr_in *)&slot->peer;
+    *ip = ntohl(addr->sin_addr.s_addr);
+    *port = ntohs(addr->sin_port);
+    return 0;
+}

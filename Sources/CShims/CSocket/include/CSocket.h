@@ -1,0 +1,43 @@
+// Batched UDP I/O. Swift's Glibc module is built without _GNU_SOURCE, so recvmmsg/sendmmsg and struct mmsghdr
+// are invisible to Swift; this target forwards them with plain types.
+#ifndef CSOCKET_H
+#define CSOCKET_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+/// One datagram slot for a batch receive: the caller owns all memory (no allocation per call).
+typedef struct {
+    void *buffer;
+    size_t capacity;
+    size_t length;                 // out: bytes received
+    struct sockaddr_storage peer;  // out: source address
+    socklen_t peer_length;         // out
+} cb_datagram;
+
+/// Receives up to `count` datagrams without blocking. Returns how many were received, 0 when none are waiting,
+/// or -errno on error.
+int cb_recv_batch(int fd, cb_datagram *slots, int count);
+
+/// The IPv4 source of a received datagram (host order). Returns 0, or -1 if it is not IPv4.
+int cb_datagram_ipv4_source(const cb_datagram *slot, uint32_t *ip, uint16_t *port);
+
+/// Creates a non-blocking IPv4 UDP socket bound to `ip` (host order) and `port` (0 = any). Returns fd or -errno.
+int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int receive_buffer_bytes, int send_buffer_bytes);
+
+/// The port a socket is bound to (host order), or -errno.
+int cb_local_port(int fd);
+
+/// Sends one datagram to an IPv4 address (host order ip/port). Returns bytes sent or -errno.
+int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t port);
+
+/// Creates a non-blocking eventfd used to wake a poll loop. Returns fd or -errno.
+int cb_eventfd(void);
+void cb_eventfd_signal(int fd);
+void cb_eventfd_drain(int fd);
+
+/// Waits until `fd_a` or `fd_b` is readable or `timeout_ms` passes. Returns a bitmask (1 = a, 2 = b), 0 on timeout,
+/// or -errno.
+int cb_poll2(int fd_a, int fd_b, int timeout_ms);
+#endif

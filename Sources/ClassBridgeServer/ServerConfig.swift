@@ -1,0 +1,64 @@
+public import Foundation
+import Configuration
+import SystemPackage
+public import DTLS
+
+/// Every setting of the server. Read from `Config/classbridge.yaml`; each key can be overridden by an environment
+/// variable: `CLASSBRIDGE_` + the key in upper snake case (`ice.consentTimeout` → `CLASSBRIDGE_ICE_CONSENT_TIMEOUT`).
+public struct ServerConfig: Sendable {
+    /// The development secret of the default config. Tokens signed with it prove nothing; the server warns when it
+    /// listens beyond loopback with it, and serves `/dev/token` only while it is in use.
+    public static let developmentSecret = "classbridge-DEVELOPMENT-secret-not-for-production"
+
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8080
+    public var mediaHost = "127.0.0.1"
+    public var mediaPort = 50000
+    public var announcedAddress = "127.0.0.1"
+    public var consentTimeout = 10.0
+    public var dtlsRole: DTLSRole = .server
+    public var secret = ServerConfig.developmentSecret
+    public var tokenTTL = 3600.0
+    public var webRoot = "Signaling"
+    public var logLevel = "info"
+
+    public init() {}
+
+    public var usesDevelopmentSecret: Bool { secret == Self.developmentSecret }
+
+    /// Loads `path` (YAML) with environment overrides. A missing file is an error unless `allowMissing`.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            allowMissing: Bool = false) async throws -> ServerConfig {
+        let reader = ConfigReader(providers: [
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "classbridge"),
+            try await FileProvider<YAMLSnapshot>(filePath: FilePath(path), allowMissing: allowMissing),
+        ])
+        var config = ServerConfig()
+        config.httpHost = reader.string(forKey: "http.host", default: config.httpHost)
+        config.httpPort = reader.int(forKey: "http.port", default: config.httpPort)
+        config.mediaHost = reader.string(forKey: "media.host", default: config.mediaHost)
+        config.mediaPort = reader.int(forKey: "media.port", default: config.mediaPort)
+        config.announcedAddress = reader.string(forKey: "media.announcedAddress", default: config.mediaHost)
+        config.consentTimeout = reader.double(forKey: "ice.consentTimeout", default: config.consentTimeout)
+        let role = reader.string(forKey: "dtls.role", default: "server")
+        guard role == "server" || role == "client" else {
+            throw ConfigError(message: "dtls.role must be 'server' or 'client', not '\(role)'")
+        }
+        config.dtlsRole = role == "client" ? .client : .server
+        config.secret = reader.string(forKey: "auth.secret", default: config.secret)
+        config.tokenTTL = reader.double(forKey: "auth.tokenTTL", default: config.tokenTTL)
+        config.webRoot = reader.string(forKey: "web.root", default: config.webRoot)
+        config.logLevel = reader.string(forKey: "log.level", default: config.logLevel)
+        guard (1...65535).contains(config.httpPort), (0...65535).contains(config.mediaPort) else {
+            throw ConfigError(message: "http.port must be 1-65535 and media.port 0-65535")
+        }
+        guard config.consentTimeout >= 1 else { throw ConfigError(message: "ice.consentTimeout must be at least 1 s") }
+        guard config.secret.utf8.count >= 16 else { throw ConfigError(message: "auth.secret must be at least 16 bytes") }
+        return config
+    }
+}
+
+public struct ConfigError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

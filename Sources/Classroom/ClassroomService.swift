@@ -1,0 +1,111 @@
+public import WebRTC
+public import Logging
+
+/// The classroom's public face for the signaling layer. Every call hops onto the media loop, where all room state
+/// lives; the caller gets values back, never references into that state.
+public final class ClassroomService: Sendable {
+    private let loop: MediaLoop
+    private let state: LoopState
+    public let settings: MediaSettings
+
+    public init(loop: MediaLoop, transports: TransportServer, settings: MediaSettings, logger: Logger) {
+        self.loop = loop
+        self.settings = settings
+        self.state = LoopState(transports: transports, settings: settings, logger: logger)
+        transports.addTickHook { [state] now in state.tick(now: now) }
+    }
+
+    /// Joins `room`. A second join of the same identity replaces the first (a reloaded page).
+    public func join(room: String, identity: String, name: String, role: Role,
+                     events: @escaping @Sendable (ClassroomEvent) -> Void) async throws -> JoinResult {
+        try await loop.run { [state] in state.join(room: room, identity: identity, name: name, role: role, events: events) }
+    }
+
+    public func offer(participantID: String, room: String, sdp: String, publish: [PublishRequest],
+                      subscribe: [SubscribeRequest]) async throws -> OfferResult {
+        try await loop.run { [state] in
+            try state.offer(participantID: participantID, room: room, sdp: sdp, publish: publish, subscribe: subscribe)
+        }
+    }
+
+    public func leave(participantID: String, room: String) async {
+        _ = try? await loop.run { [state] in state.leave(participantID: participantID, room: room, reason: .left) }
+    }
+
+    /// The signaling socket closed without `leave`. A participant whose media still flows stays until ICE consent
+    /// lapses (a dropped WebSocket on a rural link must not end the lesson for that class); one without media goes now.
+    public func connectionClosed(participantID: String, room: String) async {
+        _ = try? await loop.run { [state] in state.connectionClosed(participantID: participantID, room: room) }
+    }
+
+    /// Counts for health and tests.
+    public func roomSummary(_ room: String) async -> (participants: Int, tracks: Int)? {
+        try? await loop.run { [state] in state.summary(room) }
+    }
+}
+
+/// All lessons of one media loop. Touched only on that loop.
+final class LoopState: @unchecked Sendable {
+    let transports: TransportServer
+    let settings: MediaSettings
+    let logger: Logger
+    private var lessons: [String: Lesson] = [:]
+
+    init(transports: TransportServer, settings: MediaSettings, logger: Logger) {
+        self.transports = transports
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func join(room: String, identity: String, name: String, role: Role,
+              events: @escaping @Sendable (ClassroomEvent) -> Void) -> JoinResult {
+        let lesson = lessons[room] ?? Lesson(name: room, logger: logger)
+        lessons[room] = lesson
+        if let previous = lesson.participant(withIdentity: identity) {
+            lesson.remove(previous, reason: .disconnected)
+        }
+        let participant = Participant(id: Identifiers.make("P"), identity: identity, name: name, role: role,
+                                      lesson: lesson, events: events)
+        let others = lesson.visibleParticipants(except: participant)
+        lesson.add(participant)
+        return JoinResult(room: room, participant: participant.info, others: others)
+    }
+
+    func offer(participantID: String, room: String, sdp: String, publish: [PublishRequest],
+               subscribe: [SubscribeRequest]) throws(ClassroomError) -> OfferResult {
+        guard let participant = lessons[room]?.participants[participantID] else {
+            throw ClassroomError("not_joined", "participant \(participantID) is not in room \(room)")
+        }
+        let negotiation = Negotiation(participant: participant, transports: transports, settings: settings)
+        let (result, announce) = try negotiation.apply(sdp: sdp, publish: publish, subscribe: subscribe)
+        for action in announce { action() }
+        return result
+    }
+
+    func leave(participantID: String, room: String, reason: LeaveReason) {
+        guard let lesson = lessons[room], let participant = lesson.participants[participantID] else { return }
+        lesson.remove(participant, reason: reason)
+        if lesson.isEmpty { lessons[room] = nil }
+    }
+
+    func connectionClosed(participantID: String, room: String) {
+        guard let lesson = lessons[room], let participant = lesson.participants[participantID] else { return }
+        participant.events = nil
+        if participant.transport?.state != .connected {
+            leave(participantID: participantID, room: room, reason: .disconnected)
+        }
+    }
+
+    func summary(_ room: String) -> (participants: Int, tracks: Int)? {
+        guard let lesson = lessons[room] else { return nil }
+        return (lesson.participants.count, lesson.participants.values.reduce(0) { $0 + $1.published.count })
+    }
+
+    func tick(now: Double) {
+        let micros = MonotonicClock.unixMicros()
+        for (name, lesson) in lessons {
+            if lesson.isEmpty { lessons[name] = nil; continue }
+            lesson.router.tick(now: now, unixMicros: micros)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+public import RTP
+import RTCP
+
+/// The SFU's view of one participant: the tracks it publishes (receivers), the tracks it receives (down tracks),
+/// and the RTCP state of its transport. Lives on the room's media loop.
+public final class PeerMedia {
+    public let id: String
+    public weak var sink: (any PacketSink)?
+    /// SSRC used as the sender of RTCP we originate towards this peer.
+    public let rtcpSSRC = UInt32.random(in: 1...UInt32.max)
+
+    public internal(set) var receivers: [Receiver] = []
+    var receiversBySSRC: [UInt32: Receiver] = [:]
+    var receiversByRTXSSRC: [UInt32: Receiver] = [:]
+    var receiversByMid: [String: Receiver] = [:]
+    public internal(set) var downTracks: [DownTrack] = []
+    var downTracksBySSRC: [UInt32: DownTrack] = [:]
+
+    /// Header extension ids of this peer's transport as a publisher (mid, transport-cc).
+    public var publisherExtensionIDs = HeaderExtensionIDs()
+    var feedbackRecorder = TransportFeedbackRecorder()
+    private var transportSequence = UInt16.random(in: 0...0x7FFF)
+    public private(set) var malformedPackets = 0
+    public private(set) var unknownSSRCPackets = 0
+
+    /// Room left after an outgoing packet for the SRTP auth tag (16 bytes at most without MKI).
+    public static let trailerRoom = 32
+
+    init(id: String, sink: any PacketSink) {
+        self.id = id
+        self.sink = sink
+    }
+
+    @inline(__always)
+    func nextTransportSequence() -> UInt16 {
+        transportSequence &+= 1
+        return transportSequence
+    }
+
+    func countMalformed() { malformedPackets += 1 }
+
+    /// Finds the receiver of an inbound packet; learns a new SSRC from the mid header extension (publisher restart).
+    @inline(__always)
+    func receiver(for view: RTPView) -> (Receiver, isRTX: Bool)? {
+        let ssrc = view.ssrc
+        if let receiver = receiversBySSRC[ssrc] { return (receiver, false) }
+        if let receiver = receiversByRTXSSRC[ssrc] { return (receiver, true) }
+        guard publisherExtensionIDs.mid != 0, let range = view.extensionElement(id: publisherExtensionIDs.mid),
+              let mid = String(validating: view.bytes[range], as: UTF8.self),
+              let receiver = receiversByMid[mid] else {
+            unknownSSRCPackets += 1
+            return nil
+        }
+        if let rtxPayloadType = receiver.codec.rtxPayloadType, view.payloadType == rtxPayloadType {
+            if let old = receiver.rtxSSRC { receiversByRTXSSRC[old] = nil }
+            receiver.rtxSSRC = ssrc
+            receiversByRTXSSRC[ssrc] = receiver
+            return (receiver, true)
+        }
+        if let old = receiver.ssrc { receiversBySSRC[old] = nil }
+        receiver.ssrc = ssrc
+        receiversBySSRC[ssrc] = receiver
+        return (receiver, false)
+    }
+}

@@ -1,0 +1,167 @@
+public import RTP
+import RTCP
+
+/// One room's forwarding core (mediasoup's Router, LiveKit's room media): peers, the tracks they publish and the
+/// down tracks that carry them to subscribers. All on one media loop; nothing here locks or does I/O itself.
+public final class Router {
+    public private(set) var peers: [String: PeerMedia] = [:]
+    /// One outgoing packet is built here at a time and handed to a sink, so forwarding allocates nothing.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
+    private var nextReports = 0.0
+    private var nextTransportFeedback = 0.0
+    public private(set) var malformedRTCP = 0
+
+    static let reportInterval = 1.0
+    static let transportFeedbackInterval = 0.1
+
+    public init() {}
+    deinit { scratch.deallocate() }
+
+    // MARK: Membership
+
+    public func addPeer(id: String, sink: any PacketSink) -> PeerMedia {
+        let peer = PeerMedia(id: id, sink: sink)
+        peers[id] = peer
+        return peer
+    }
+
+    public func removePeer(_ peer: PeerMedia) {
+        for receiver in peer.receivers { unpublish(receiver) }
+        for track in peer.downTracks { unsubscribe(track) }
+        peers[peer.id] = nil
+    }
+
+    public func publish(on peer: PeerMedia, trackID: String, kind: MediaKind, codec: TrackCodec,
+                        extensionIDs: HeaderExtensionIDs, ssrc: UInt32?, rtxSSRC: UInt32?, mid: String) -> Receiver {
+        let receiver = Receiver(trackID: trackID, kind: kind, codec: codec, extensionIDs: extensionIDs,
+                                ssrc: ssrc, rtxSSRC: rtxSSRC, publisher: peer)
+        peer.receivers.append(receiver)
+        if let ssrc { peer.receiversBySSRC[ssrc] = receiver }
+        if let rtxSSRC { peer.receiversByRTXSSRC[rtxSSRC] = receiver }
+        peer.receiversByMid[mid] = receiver
+        return receiver
+    }
+
+    /// Updates the SSRCs of a published track after a renegotiation (the down tracks keep their numbering).
+    public func updateSource(of receiver: Receiver, ssrc: UInt32?, rtxSSRC: UInt32?) {
+        let peer = receiver.publisher
+        if let old = receiver.ssrc, old != ssrc { peer.receiversBySSRC[old] = nil }
+        if let old = receiver.rtxSSRC, old != rtxSSRC { peer.receiversByRTXSSRC[old] = nil }
+        if let ssrc { receiver.ssrc = ssrc; peer.receiversBySSRC[ssrc] = receiver }
+        if let rtxSSRC { receiver.rtxSSRC = rtxSSRC; peer.receiversByRTXSSRC[rtxSSRC] = receiver }
+    }
+
+    public func unpublish(_ receiver: Receiver) {
+        let peer = receiver.publisher
+        receiver.detachAll()
+        peer.receivers.removeAll { $0 === receiver }
+        peer.receiversBySSRC = peer.receiversBySSRC.filter { $0.value !== receiver }
+        peer.receiversByRTXSSRC = peer.receiversByRTXSSRC.filter { $0.value !== receiver }
+        peer.receiversByMid = peer.receiversByMid.filter { $0.value !== receiver }
+    }
+
+    public func subscribe(_ subscriber: PeerMedia, to receiver: Receiver, subscriptionID: String, ssrc: UInt32,
+                          rtxSSRC: UInt32?, codec: TrackCodec, extensionIDs: HeaderExtensionIDs,
+                          mid: String) -> DownTrack {
+        let track = DownTrack(subscriptionID: subscriptionID, receiver: receiver, subscriber: subscriber, ssrc: ssrc,
+                              rtxSSRC: rtxSSRC, codec: codec, extensionIDs: extensionIDs, mid: mid)
+        subscriber.downTracks.append(track)
+        subscriber.downTracksBySSRC[ssrc] = track
+        if let rtx = track.rtxSSRC { subscriber.downTracksBySSRC[rtx] = track }
+        receiver.attach(track)
+        return track
+    }
+
+    public func unsubscribe(_ track: DownTrack) {
+        track.receiver?.detach(track)
+        let subscriber = track.subscriber
+        subscriber.downTracks.removeAll { $0 === track }
+        subscriber.downTracksBySSRC = subscriber.downTracksBySSRC.filter { $0.value !== track }
+    }
+
+    // MARK: Packets
+
+    /// A decrypted RTP packet from `peer`. Malformed packets are dropped and counted.
+    @inline(__always)
+    public func handleRTP(from peer: PeerMedia, packet: UnsafeMutableRawBufferPointer, now: Double, arrivalMicros: Int64) {
+        guard let view = RTPView(UnsafeRawBufferPointer(packet)) else { peer.countMalformed(); return }
+        let twccID = peer.publisherExtensionIDs.transportCC
+        if twccID != 0, let range = view.extensionElement(id: twccID), range.count == 2 {
+            let sequence = UInt16(view.bytes[range.lowerBound]) << 8 | UInt16(view.bytes[range.lowerBound + 1])
+            peer.feedbackRecorder.record(sequence: sequence, arrivalMicros: arrivalMicros)
+        }
+        guard let (receiver, isRTX) = peer.receiver(for: view) else { return }
+        if isRTX {
+            receiver.handleRTX(packet, view: view, now: now, scratch: scratch)
+        } else {
+            receiver.handleRTP(view, now: now, scratch: scratch)
+        }
+    }
+
+    /// A decrypted RTCP compound packet from `peer`: reports about what it sends, and feedback about what it receives.
+    public func handleRTCP(from peer: PeerMedia, packet: UnsafeMutableRawBufferPointer, now: Double) {
+        guard let packets = try? RTCPCompound.parse(UnsafeRawBufferPointer(packet)) else {
+            malformedRTCP += 1
+            return
+        }
+        for rtcp in packets {
+            switch rtcp {
+            case .senderReport(let report):
+                peer.receiversBySSRC[report.ssrc]?.handleSenderReport(report, now: now)
+                for block in report.reports { peer.downTracksBySSRC[block.ssrc]?.handleReceptionReport(block) }
+            case .receiverReport(let report):
+                for block in report.reports { peer.downTracksBySSRC[block.ssrc]?.handleReceptionReport(block) }
+            case .genericNACK(let nack):
+                peer.downTracksBySSRC[nack.mediaSSRC]?.retransmit(nack.lostSequenceNumbers, now: now, scratch: scratch)
+            case .pictureLossIndication(let pli):
+                peer.downTracksBySSRC[pli.mediaSSRC]?.receiver?.requestKeyframe()
+            case .fullIntraRequest(let fir):
+                for entry in fir.entries { peer.downTracksBySSRC[entry.ssrc]?.receiver?.requestKeyframe() }
+            default:
+                break  // REMB / transport-cc from subscribers feed bandwidth allocation (a later Forwarder kind).
+            }
+        }
+    }
+
+    // MARK: Timers
+
+    public func tick(now: Double, unixMicros: Int64) {
+        for peer in peers.values {
+            var feedback: [RTCPPacket] = []
+            for receiver in peer.receivers {
+                feedback.append(contentsOf: receiver.pendingFeedback(senderSSRC: peer.rtcpSSRC, now: now))
+            }
+            if !feedback.isEmpty { peer.sink?.sendRTCP(RTCPCompound.serialize(feedback)) }
+        }
+        if now >= nextTransportFeedback {
+            nextTransportFeedback = now + Self.transportFeedbackInterval
+            for peer in peers.values {
+                guard let media = peer.receivers.first?.ssrc,
+                      let feedback = peer.feedbackRecorder.makeFeedback(senderSSRC: peer.rtcpSSRC, mediaSSRC: media)
+                else { continue }
+                peer.sink?.sendRTCP(RTCPCompound.serialize([.transportWideFeedback(feedback)]))
+            }
+        }
+        if now >= nextReports {
+            nextReports = now + Self.reportInterval
+            let ntp = NTPTime.from(unixMicros: unixMicros)
+            for peer in peers.values { sendReports(to: peer, now: now, ntp: ntp) }
+        }
+    }
+
+    /// Sender reports for what we send the peer; receiver reports for what it publishes.
+    private func sendReports(to peer: PeerMedia, now: Double, ntp: UInt64) {
+        var packets: [RTCPPacket] = []
+        for track in peer.downTracks {
+            if let report = track.senderReport(now: now, ntp: ntp) { packets.append(.senderReport(report)) }
+        }
+        let blocks = peer.receivers.compactMap { $0.receptionReport(now: now) }
+        if !blocks.isEmpty || packets.isEmpty {
+            for start in stride(from: 0, to: max(blocks.count, 1), by: 31) {
+                let chunk = Array(blocks[start..<min(start + 31, blocks.count)])
+                packets.append(.receiverReport(ReceiverReport(ssrc: peer.rtcpSSRC, reports: chunk)))
+            }
+        }
+        peer.sink?.sendRTCP(RTCPCompound.serialize(packets))
+    }
+}

@@ -1,0 +1,35 @@
+/// A libsrtp failure: the `srtp_err_status_t` code and the operation that returned it.
+public struct SRTPError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The libsrtp status code (`srtp_err_status_t`).
+    public let code: Int32
+    /// What was attempted: "init", "create", "protect_rtp", "unprotect_rtp", "protect_rtcp", "unprotect_rtcp".
+    public let operation: String
+
+    public init(code: Int32, operation: String) {
+        self.code = code
+        self.operation = operation
+    }
+
+    // The libsrtp 2.x status codes worth testing for (values of `srtp_err_status_t`).
+    public static let badParameterCode: Int32 = 2
+    public static let authenticationFailureCode: Int32 = 7
+    public static let replayFailureCode: Int32 = 9
+    public static let replayTooOldCode: Int32 = 10
+
+    /// The packet failed authentication (tampered, wrong key, or not SRTP at all).
+    public var isAuthenticationFailure: Bool { code == Self.authenticationFailureCode }
+    /// The packet was a replay, or older than the replay window.
+    public var isReplay: Bool { code == Self.replayFailureCode || code == Self.replayTooOldCode }
+
+    public var description: String { "SRTP \(operation) failed: \(Self.name(of: code)) (\(code))" }
+
+    private static func name(of code: Int32) -> String {
+        let names = [
+            "ok", "fail", "bad_param", "alloc_fail", "dealloc_fail", "init_fail", "terminus", "auth_fail",
+            "cipher_fail", "replay_fail", "replay_old", "algo_fail", "no_such_op", "no_ctx", "cant_check",
+            "key_expired", "socket_err", "signal_err", "nonce_bad", "read_fail", "write_fail", "parse_err",
+            "encode_err", "semaphore_err", "pfkey_err", "bad_mki", "pkt_idx_old", "pkt_idx_adv",
+        ]
+        return code >= 0 && Int(code) < names.count ? names[Int(code)] : "unknown"
+    }
+}

@@ -1,0 +1,122 @@
+internal import CSocket
+import Foundation
+import Synchronization
+public import STUN
+
+/// What the media loop drives: datagrams in, and a periodic tick for timers (DTLS retransmission, consent, RTCP).
+public protocol DatagramHandler: AnyObject {
+    func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double)
+    func tick(now: Double)
+}
+
+/// One thread that owns a UDP socket and everything reached from it. Rooms, transports and the SFU core live on
+/// it and are touched only from it, so the forwarding core needs no locks. Other threads hand it work with
+/// `execute` / `run` (the only lock is on that job queue). Scale-out is more loops (SO_REUSEPORT), not threads
+/// sharing one loop.
+public final class MediaLoop: @unchecked Sendable {
+    public let socket: UDPMediaSocket
+    public let tickInterval: Double
+    private let wakeFD: Int32
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let running = Atomic<Bool>(false)
+    private var thread: Thread?
+    private weak var handler: (any DatagramHandler)?
+    private var nextTick = 0.0
+    private let stopped = Mutex<[CheckedContinuation<Void, Never>]>([])
+    private let hasStopped = Atomic<Bool>(false)
+
+    public init(socket: UDPMediaSocket, tickInterval: Double = 0.01) throws {
+        self.socket = socket
+        self.tickInterval = tickInterval
+        let fd = cb_eventfd()
+        guard fd >= 0 else { throw SocketError(operation: "eventfd", errno: -fd) }
+        wakeFD = fd
+    }
+
+    deinit { Glibc.close(wakeFD) }
+
+    public func start(handler: any DatagramHandler) {
+        self.handler = handler
+        running.store(true, ordering: .sequentiallyConsistent)
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "classbridge-media"
+        thread.qualityOfService = .userInteractive
+        self.thread = thread
+        thread.start()
+    }
+
+    public func stop() {
+        running.store(false, ordering: .sequentiallyConsistent)
+        cb_eventfd_signal(wakeFD)
+    }
+
+    /// Waits until the loop thread has ended.
+    public func waitUntilStopped() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = stopped.withLock { waiters -> Bool in
+                if hasStopped.load(ordering: .sequentiallyConsistent) { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Runs `job` on the loop thread soon.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        jobs.withLock { $0.append(job) }
+        cb_eventfd_signal(wakeFD)
+    }
+
+    /// Runs `body` on the loop thread and returns its result to the caller's task.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            execute { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private func loop() {
+        while running.load(ordering: .relaxed) {
+            let now = MonotonicClock.now()
+            let waitMs = max(0, Int32(((nextTick - now) * 1000).rounded(.up)))
+            let ready = cb_poll2(socket.fd, wakeFD, waitMs)
+            if ready & 2 != 0 {
+                cb_eventfd_drain(wakeFD)
+                runJobs()
+            }
+            if ready & 1 != 0 { drainSocket() }
+            let after = MonotonicClock.now()
+            if after >= nextTick {
+                handler?.tick(now: after)
+                nextTick = after + tickInterval
+            }
+        }
+        runJobs()
+        hasStopped.store(true, ordering: .sequentiallyConsistent)
+        let waiters = stopped.withLock { w -> [CheckedContinuation<Void, Never>] in let c = w; w = []; return c }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func runJobs() {
+        let pending = jobs.withLock { queue -> [@Sendable () -> Void] in
+            let taken = queue
+            queue.removeAll(keepingCapacity: true)
+            return taken
+        }
+        for job in pending { job() }
+    }
+
+    private func drainSocket() {
+        guard let handler else { return }
+        // Bounded so timers and jobs still run under a flood.
+        for _ in 0..<16 {
+            let now = MonotonicClock.now()
+            let received = socket.receiveBatch { bytes, source in
+                handler.handleDatagram(bytes, from: source, now: now)
+            }
+            if received < UDPMediaSocket.batchSize { return }
+        }
+    }
+}
+
+import Glibc

@@ -1,0 +1,218 @@
+public import STUN
+public import ICE
+public import DTLS
+internal import SRTP
+
+public enum TransportState: String, Sendable {
+    case new, connecting, connected, failed, closed
+}
+
+public enum TransportCloseReason: String, Sendable {
+    /// ICE consent lapsed: the peer went silent (RFC 7675).
+    case consentExpired = "timeout"
+    /// The peer sent a DTLS close_notify.
+    case remoteClosed = "closed"
+    /// Closed by the server (leave, kick, shutdown).
+    case local = "local"
+}
+
+/// Callbacks from a transport, always on its media loop.
+public protocol PeerTransportDelegate: AnyObject {
+    func transportDidConnect(_ transport: PeerTransport)
+    func transport(_ transport: PeerTransport, didFail reason: String)
+    func transport(_ transport: PeerTransport, didClose reason: TransportCloseReason)
+    /// A decrypted RTP packet. The buffer is valid only during the call and may be modified.
+    func transport(_ transport: PeerTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer, now: Double)
+    /// A decrypted RTCP compound packet. The buffer is valid only during the call.
+    func transport(_ transport: PeerTransport, didReceiveRTCP packet: UnsafeMutableRawBufferPointer, now: Double)
+}
+
+/// Counters of one transport; read on the loop.
+public struct TransportCounters: Sendable {
+    public var rtpReceived = 0, rtcpReceived = 0, rtpSent = 0, rtcpSent = 0
+    /// Dropped inbound: SRTP authentication/replay failures, media before keys, malformed.
+    public var inboundDropped = 0
+    public var protectFailures = 0
+}
+
+/// One peer's ICE-lite + DTLS + SRTP over the shared UDP socket. Confined to its media loop.
+public final class PeerTransport: @unchecked Sendable {
+    public let localCredentials: ICECredentials
+    public let dtlsRole: DTLSRole
+    public weak var delegate: (any PeerTransportDelegate)?
+    public private(set) var state: TransportState = .new
+    public private(set) var counters = TransportCounters()
+    public var remoteAddress: TransportAddress? { ice.selectedAddress }
+
+    private unowned let server: TransportServer
+    private var ice: ICELiteAgent
+    private var dtls: DTLSEndpoint?
+    private var srtpIn: SRTPContext?
+    private var srtpOut: SRTPContext?
+    private var srtcpIn: SRTPContext?
+    private var srtcpOut: SRTPContext?
+    private let remoteFingerprint: (algorithm: String, value: String)
+    /// Scratch for RTCP protection: RTCP is built as bytes, copied here and protected in place.
+    private let rtcpScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
+
+    init(server: TransportServer, local: ICECredentials, remoteUfrag: String,
+         remoteFingerprint: (algorithm: String, value: String), dtlsRole: DTLSRole, consentTimeout: Double) {
+        self.server = server
+        self.localCredentials = local
+        self.remoteFingerprint = remoteFingerprint
+        self.dtlsRole = dtlsRole
+        self.ice = ICELiteAgent(local: local, remoteUfrag: remoteUfrag, consentTimeout: consentTimeout)
+    }
+
+    deinit { rtcpScratch.deallocate() }
+
+    // MARK: Inbound (called by TransportServer)
+
+    func handleSTUN(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {
+        guard state != .closed, state != .failed else { return }
+        let previous = ice.selectedAddress
+        switch ice.handle(stun: UnsafeRawBufferPointer(bytes), from: source, now: now) {
+        case .respond(let response, let to, _):
+            server.socket.send(response, to: to)
+            if let selected = ice.selectedAddress, selected != previous {
+                server.addressChanged(self, from: previous, to: selected)
+            }
+            if state == .new, ice.state == .connected { beginDTLS(now: now) }
+        case .drop:
+            counters.inboundDropped += 1
+        }
+    }
+
+    func handleDTLS(_ bytes: UnsafeMutableRawBufferPointer, now: Double) {
+        guard let dtls, state == .connecting || state == .connected else { return }
+        apply(dtls.handle(datagram: UnsafeRawBufferPointer(bytes), now: now))
+    }
+
+    @inline(__always)
+    func handleSRTP(_ bytes: UnsafeMutableRawBufferPointer, now: Double) {
+        guard bytes.count >= 8 else { counters.inboundDropped += 1; return }
+        // RFC 5761: with rtcp-mux, payload types 192...223 in the second byte mean RTCP.
+        let second = bytes[1]
+        if second >= 192 && second <= 223 {
+            guard let srtcpIn, let length = try? srtcpIn.unprotectRTCP(bytes, length: bytes.count) else {
+                counters.inboundDropped += 1
+                return
+            }
+            counters.rtcpReceived += 1
+            delegate?.transport(self, didReceiveRTCP: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), now: now)
+        } else {
+            guard let srtpIn, let length = try? srtpIn.unprotectRTP(bytes, length: bytes.count) else {
+                counters.inboundDropped += 1
+                return
+            }
+            counters.rtpReceived += 1
+            delegate?.transport(self, didReceiveRTP: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), now: now)
+        }
+    }
+
+    func tick(now: Double) {
+        if let event = ice.tick(now: now), event == .consentExpired {
+            close(reason: .consentExpired)
+            return
+        }
+        if let dtls, let deadline = dtls.nextTimeout, now >= deadline, state == .connecting {
+            apply(dtls.handleTimeout(now: now))
+        }
+    }
+
+    // MARK: Outbound
+
+    /// Protects `length` bytes of RTP in place and sends them. `buffer` must have room for the SRTP trailer.
+    @inline(__always)
+    public func sendRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) {
+        guard state == .connected, let srtpOut, let address = ice.selectedAddress else { return }
+        guard let protected = try? srtpOut.protectRTP(buffer, length: length) else {
+            counters.protectFailures += 1
+            return
+        }
+        counters.rtpSent += 1
+        server.socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<protected]), to: address)
+    }
+
+    public func sendRTCP(_ bytes: [UInt8]) {
+        guard state == .connected, let srtcpOut, let address = ice.selectedAddress,
+              bytes.count + SRTPContext.maxTrailerLength <= rtcpScratch.count else { return }
+        rtcpScratch.copyBytes(from: bytes)
+        guard let protected = try? srtcpOut.protectRTCP(rtcpScratch, length: bytes.count) else {
+            counters.protectFailures += 1
+            return
+        }
+        counters.rtcpSent += 1
+        server.socket.send(UnsafeRawBufferPointer(rebasing: rtcpScratch[0..<protected]), to: address)
+    }
+
+    /// Room an outbound RTP buffer needs after the packet for the SRTP trailer.
+    public static var trailerRoom: Int { SRTPContext.maxTrailerLength }
+
+    public func close(reason: TransportCloseReason = .local) {
+        guard state != .closed else { return }
+        if let dtls, state == .connected, let address = ice.selectedAddress {
+            for datagram in dtls.close().datagrams { server.socket.send(datagram, to: address) }
+        }
+        state = .closed
+        ice.close()
+        server.unregister(self)
+        delegate?.transport(self, didClose: reason)
+    }
+
+    public func updateRemoteUfrag(_ ufrag: String) { ice.updateRemoteUfrag(ufrag) }
+
+    // MARK: DTLS
+
+    private func beginDTLS(now: Double) {
+        state = .connecting
+        do {
+            let endpoint = try DTLSEndpoint(role: dtlsRole, certificate: server.certificate,
+                                            remoteFingerprint: remoteFingerprint, mtu: 1200)
+            dtls = endpoint
+            apply(endpoint.start(now: now))
+        } catch {
+            fail("dtls_setup: \(error)")
+        }
+    }
+
+    private func apply(_ output: DTLSOutput) {
+        if let address = ice.selectedAddress {
+            for datagram in output.datagrams { server.socket.send(datagram, to: address) }
+        }
+        switch output.event {
+        case .connected(let keys)?:
+            installKeys(keys)
+        case .failed(let reason)?:
+            fail(reason)
+        case .closed?:
+            close(reason: .remoteClosed)
+        case nil:
+            break
+        }
+    }
+
+    private func installKeys(_ keys: SRTPKeyingMaterial) {
+        guard let profile = SRTPProfile(dtlsProfileID: keys.profileID) else {
+            fail("unsupported SRTP profile \(keys.profileID)")
+            return
+        }
+        do {
+            srtpIn = try SRTPContext(profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound)
+            srtpOut = try SRTPContext(profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound)
+            srtcpIn = try SRTPContext(profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound)
+            srtcpOut = try SRTPContext(profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound)
+        } catch {
+            fail("srtp_setup: \(error)")
+            return
+        }
+        state = .connected
+        delegate?.transportDidConnect(self)
+    }
+
+    private func fail(_ reason: String) {
+        guard state != .failed, state != .closed else { return }
+        state = .failed
+        delegate?.transport(self, didFail: reason)
+    }
+}

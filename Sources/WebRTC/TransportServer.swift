@@ -1,0 +1,91 @@
+public import STUN
+public import ICE
+public import DTLS
+
+/// Routes datagrams on the shared socket to peer transports: STUN by ICE username fragment (the first contact),
+/// everything else by source address (RFC 7983 first-byte demultiplexing). Confined to its media loop.
+public final class TransportServer: DatagramHandler, @unchecked Sendable {
+    public let socket: UDPMediaSocket
+    public let certificate: DTLSCertificate
+    /// The address put into ICE candidates (`media.announcedAddress`).
+    public let announcedAddress: String
+    public var port: UInt16 { socket.localPort }
+
+    public struct Counters: Sendable {
+        public var unknownSource = 0
+        public var malformed = 0
+        public var unknownUfrag = 0
+    }
+    public private(set) var counters = Counters()
+
+    private var byUfrag: [String: PeerTransport] = [:]
+    private var byAddress: [TransportAddress: PeerTransport] = [:]
+    private var transports: [ObjectIdentifier: PeerTransport] = [:]
+    private var tickHooks: [(Double) -> Void] = []
+
+    public init(socket: UDPMediaSocket, certificate: DTLSCertificate, announcedAddress: String) {
+        self.socket = socket
+        self.certificate = certificate
+        self.announcedAddress = announcedAddress
+    }
+
+    /// Creates a transport for a peer whose offer carried `remoteUfrag` and `remoteFingerprint`.
+    public func makeTransport(remoteUfrag: String, remoteFingerprint: (algorithm: String, value: String),
+                              dtlsRole: DTLSRole, consentTimeout: Double) -> PeerTransport {
+        var credentials = ICECredentials.random()
+        while byUfrag[credentials.ufrag] != nil { credentials = .random() }
+        let transport = PeerTransport(server: self, local: credentials, remoteUfrag: remoteUfrag,
+                                      remoteFingerprint: remoteFingerprint, dtlsRole: dtlsRole,
+                                      consentTimeout: consentTimeout)
+        byUfrag[credentials.ufrag] = transport
+        transports[ObjectIdentifier(transport)] = transport
+        return transport
+    }
+
+    /// Runs `hook` on every tick of the loop (rooms use it for RTCP reports and key-frame timers).
+    public func addTickHook(_ hook: @escaping (Double) -> Void) { tickHooks.append(hook) }
+
+    func unregister(_ transport: PeerTransport) {
+        byUfrag[transport.localCredentials.ufrag] = nil
+        if let address = transport.remoteAddress, byAddress[address] === transport { byAddress[address] = nil }
+        transports[ObjectIdentifier(transport)] = nil
+    }
+
+    func addressChanged(_ transport: PeerTransport, from old: TransportAddress?, to new: TransportAddress) {
+        if let old, byAddress[old] === transport { byAddress[old] = nil }
+        byAddress[new] = transport
+    }
+
+    public var transportCount: Int { transports.count }
+
+    // MARK: DatagramHandler
+
+    @inline(__always)
+    public func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {
+        guard let first = bytes.first else { counters.malformed += 1; return }
+        switch first {
+        case 128...191:
+            guard let transport = byAddress[source] else { counters.unknownSource += 1; return }
+            transport.handleSRTP(bytes, now: now)
+        case 20...63:
+            guard let transport = byAddress[source] else { counters.unknownSource += 1; return }
+            transport.handleDTLS(bytes, now: now)
+        case 0...3:
+            let raw = UnsafeRawBufferPointer(bytes)
+            if let transport = byAddress[source] {
+                transport.handleSTUN(bytes, from: source, now: now)
+            } else if let ufrag = stunLocalUfrag(raw), let transport = byUfrag[String(ufrag)] {
+                transport.handleSTUN(bytes, from: source, now: now)
+            } else {
+                counters.unknownUfrag += 1
+            }
+        default:
+            counters.malformed += 1
+        }
+    }
+
+    public func tick(now: Double) {
+        for transport in Array(transports.values) { transport.tick(now: now) }
+        for hook in tickHooks { hook(now) }
+    }
+}

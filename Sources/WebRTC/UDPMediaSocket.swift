@@ -1,0 +1,74 @@
+internal import CSocket
+public import STUN
+
+public struct SocketError: Error, CustomStringConvertible {
+    public let operation: String
+    public let errno: Int32
+    public var description: String { "\(operation) failed: errno \(errno)" }
+}
+
+/// The one UDP socket all peers share (RFC 7983 demultiplexing happens above it). IPv4 for now.
+/// Receive buffers are allocated once; a batch receive allocates nothing.
+public final class UDPMediaSocket: @unchecked Sendable {
+    public static let slotCapacity = 2048
+    public static let batchSize = 32
+
+    public let fd: Int32
+    public let localPort: UInt16
+    private let slots: UnsafeMutablePointer<cb_datagram>
+    private let storage: UnsafeMutableRawPointer
+    public private(set) var sendErrors = 0
+
+    public init(host: String, port: UInt16) throws {
+        guard let address = TransportAddress(string: host, port: port), case .v4(let ip) = address.ip else {
+            throw SocketError(operation: "parse IPv4 address \(host)", errno: 22)
+        }
+        let fd = cb_udp_bind_ipv4(ip, port, 4 << 20, 4 << 20)
+        guard fd >= 0 else { throw SocketError(operation: "bind \(host):\(port)", errno: -fd) }
+        self.fd = fd
+        self.localPort = UInt16(truncatingIfNeeded: cb_local_port(fd))
+        storage = .allocate(byteCount: Self.slotCapacity * Self.batchSize, alignment: 16)
+        slots = .allocate(capacity: Self.batchSize)
+        for i in 0..<Self.batchSize {
+            slots[i] = cb_datagram()
+            slots[i].buffer = storage + i * Self.slotCapacity
+            slots[i].capacity = Self.slotCapacity
+        }
+    }
+
+    deinit {
+        _ = Glibc.close(fd)
+        storage.deallocate()
+        slots.deallocate()
+    }
+
+    public func close() { _ = Glibc.close(fd) }
+
+    /// Receives what is waiting (up to `batchSize`) and hands each datagram to `body`. The buffer is mutable so
+    /// SRTP can decrypt in place; it is only valid during the call.
+    @inline(__always)
+    public func receiveBatch(_ body: (UnsafeMutableRawBufferPointer, TransportAddress) -> Void) -> Int {
+        let n = cb_recv_batch(fd, slots, Int32(Self.batchSize))
+        guard n > 0 else { return 0 }
+        for i in 0..<Int(n) {
+            var ip: UInt32 = 0
+            var port: UInt16 = 0
+            guard cb_datagram_ipv4_source(slots + i, &ip, &port) == 0 else { continue }
+            let buffer = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: Int(slots[i].length))
+            body(buffer, TransportAddress(ip: .v4(ip), port: port))
+        }
+        return Int(n)
+    }
+
+    @inline(__always)
+    public func send(_ bytes: UnsafeRawBufferPointer, to address: TransportAddress) {
+        guard case .v4(let ip) = address.ip else { sendErrors += 1; return }
+        if cb_send_ipv4(fd, bytes.baseAddress, bytes.count, ip, address.port) < 0 { sendErrors += 1 }
+    }
+
+    public func send(_ bytes: [UInt8], to address: TransportAddress) {
+        bytes.withUnsafeBytes { send($0, to: address) }
+    }
+}
+
+import Glibc

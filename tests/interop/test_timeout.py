@@ -1,0 +1,60 @@
+"""(c) A participant that goes silent without `leave` is removed with reason `timeout` (ICE consent expiry)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from cbclient import close_all
+from support import run
+
+GRACE = 5  # seconds allowed past the consent timeout
+
+
+async def silent_participant_times_out(server, room: str) -> None:
+    a = server.client(room, "site", "stays")
+    b = server.client(room, "site", "goes-silent")
+    try:
+        await a.connect_and_join()
+        a.publish_synthetic()
+        await a.negotiate()
+        await a.wait_transport("connected", 15)
+
+        joined_b = await b.connect_and_join()
+        b.publish_synthetic()
+        b.subscribe_all(joined_b)
+        await b.negotiate()
+        await b.wait_transport("connected", 15)
+        await b.wait_frames({"video": 5}, 15)
+
+        # A live peer is not timed out: nobody leaves during more than one consent period of normal traffic.
+        await asyncio.sleep(server.consent_timeout + 1)
+        assert not [m for m in a.messages if m.get("type") == "participantLeft"], a.summary()
+
+        # B's media path stops dead (no leave, no DTLS close, the WebSocket stays open).
+        since = len(a.messages)
+        t0 = time.monotonic()
+        await b.go_silent()
+        left = await a.wait_for(lambda m: m.get("type") == "participantLeft"
+                                and m.get("participantId") == b.participant_id,
+                                server.consent_timeout + GRACE, since, what="participantLeft of the silent peer")
+        elapsed = time.monotonic() - t0
+        assert left["reason"] == "timeout", left
+        assert elapsed >= server.consent_timeout - 1, f"removed after {elapsed:.1f} s: before the consent timeout"
+        # Its tracks are unpublished too (PROTOCOL.md §7 "Someone leaves").
+        b_tracks = {t["trackId"] for t in b.published}
+        unpublished = set()
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and unpublished != b_tracks:
+            unpublished = {m.get("trackId") for m in a.messages
+                           if m.get("type") == "trackUnpublished" and m.get("participantId") == b.participant_id}
+            await asyncio.sleep(0.1)
+        assert unpublished == b_tracks, (unpublished, b_tracks, a.summary())
+        # The survivor still talks to the server.
+        await a.ping()
+    finally:
+        await close_all(a, b)
+
+
+def test_silent_participant_times_out(server, room):
+    run(silent_participant_times_out(server, room), 90)
