@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "ClassBridgeServer", targets: ["ClassBridgeServer"]),
         .library(name: "WebRTC", targets: ["WebRTC"]),
         .library(name: "SFU", targets: ["SFU"]),
+        // The protocol modules and C wrappers, for tools such as the load generator (loadtest/) that speak the
+        // same protocols from the client side.
+        .library(name: "ClassBridgeProtocols", targets: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SRTP", "DTLS", "CSocket"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -86,6 +89,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
+        .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom"]),
         .testTarget(name: "ClassBridgeServerTests", dependencies: ["ClassBridgeServer", "SignalingServer"]),
     ]
 )

@@ -70,7 +70,9 @@ enum ClientMessage {
 /// Server messages (PROTOCOL.md §6), encoded with stable key order for golden tests.
 enum ServerMessage {
     static func joined(requestID: Int?, result: JoinResult) -> [String: Any] {
-        with(requestID, ["type": "joined", "room": result.room, "participant": participant(result.participant),
+        let me = result.participant
+        return with(requestID, ["type": "joined", "room": result.room,
+                         "participant": ["id": me.id, "name": me.name, "role": me.role.rawValue],
                          "participants": result.others.map(participant)])
     }
 

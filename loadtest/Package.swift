@@ -1,0 +1,27 @@
+// swift-tools-version:6.1
+// ClassBridge load generator and benchmarks: its own package, depending on the root package by path (as swift-nio's
+// Benchmarks/ do), so the server's build never pays for libvpx/libopus and the load tool never builds the server.
+// It speaks the real client protocols (WebSocket signaling, ICE, DTLS, SRTP) from the root's protocol modules.
+import PackageDescription
+
+let package = Package(
+    name: "ClassBridgeLoad",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "ClassBridge", path: ".."),
+    ],
+    targets: [
+        .systemLibrary(name: "CVPX", path: "Sources/CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
+        .systemLibrary(name: "COpus", path: "Sources/COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        // epoll, clocks and sendto helpers (Glibc's Swift module hides some of them; one place for the C).
+        .target(name: "CLoadSupport", path: "Sources/CLoadSupport"),
+        .executableTarget(
+            name: "classbridge-load",
+            dependencies: [
+                "CVPX", "COpus", "CLoadSupport",
+                .product(name: "ClassBridgeProtocols", package: "ClassBridge"),
+            ],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+    ]
+)

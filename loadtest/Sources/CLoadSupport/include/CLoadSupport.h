@@ -1,0 +1,31 @@
+// Small C helpers for the load generator: epoll over many sockets, clocks, TCP for signaling.
+#ifndef CLOADSUPPORT_H
+#define CLOADSUPPORT_H
+#include <stdint.h>
+#include <stddef.h>
+
+/// CLOCK_MONOTONIC in nanoseconds (shared with the server on the same machine).
+uint64_t cbl_monotonic_ns(void);
+/// CPU time of the calling thread in nanoseconds.
+uint64_t cbl_thread_cpu_ns(void);
+/// CPU time of the whole process (user + system) in nanoseconds.
+uint64_t cbl_process_cpu_ns(void);
+
+int cbl_epoll_create(void);
+/// Adds `fd` for readability; `token` comes back from cbl_epoll_wait. Returns 0 or -errno.
+int cbl_epoll_add(int epfd, int fd, uint64_t token);
+int cbl_epoll_del(int epfd, int fd);
+/// Waits up to `timeout_ms`; writes up to `max` ready tokens. Returns the count, 0 on timeout, or -errno.
+int cbl_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
+
+/// Blocking TCP connect to an IPv4 address (host order) with TCP_NODELAY. Returns fd or -errno.
+int cbl_tcp_connect_ipv4(uint32_t ip, uint16_t port, int timeout_ms);
+/// Waits until `fd` is readable or `timeout_ms` passes: 1 readable, 0 timeout, -errno.
+int cbl_wait_readable(int fd, int timeout_ms);
+int cbl_set_nonblocking(int fd);
+/// send() with MSG_NOSIGNAL, looping until all is written (blocking socket). Returns 0 or -errno.
+int cbl_send_all(int fd, const void *data, size_t length);
+/// recv() once. Returns bytes (0 = closed) or -errno (-EAGAIN when nothing is waiting on a non-blocking socket).
+long cbl_recv(int fd, void *buffer, size_t capacity);
+void cbl_close(int fd);
+#endif
