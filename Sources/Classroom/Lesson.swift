@@ -49,6 +49,7 @@ final class Lesson {
         // Subscribers' down tracks end with the receiver; their m-lines go inactive on their next offer.
         for other in participants.values where other !== participant {
             for (mid, subscription) in other.subscriptions where subscription.trackID == trackID {
+                router.unsubscribe(subscription.downTrack)
                 other.subscriptions[mid] = nil
             }
         }

@@ -58,7 +58,7 @@ public final class PeerMedia {
             return (receiver, true)
         }
         if let old = receiver.ssrc { receiversBySSRC[old] = nil }
-        receiver.ssrc = ssrc
+        receiver.sourceChanged(to: ssrc)
         receiversBySSRC[ssrc] = receiver
         return (receiver, false)
     }

@@ -39,6 +39,14 @@ public final class Receiver {
         self.buffer = kind == .video ? RetransmissionBuffer() : nil
     }
 
+    /// A new source SSRC (publisher restart or renegotiation): its numbering and clock start afresh.
+    func sourceChanged(to ssrc: UInt32) {
+        self.ssrc = ssrc
+        statistics = ReceiveStatistics()
+        lastSenderReport = nil
+        missing.removeAll()
+    }
+
     func attach(_ downTrack: DownTrack) {
         downTracks.append(downTrack)
         if kind == .video { requestKeyframe() }

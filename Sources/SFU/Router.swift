@@ -47,7 +47,10 @@ public final class Router {
         let peer = receiver.publisher
         if let old = receiver.ssrc, old != ssrc { peer.receiversBySSRC[old] = nil }
         if let old = receiver.rtxSSRC, old != rtxSSRC { peer.receiversByRTXSSRC[old] = nil }
-        if let ssrc { receiver.ssrc = ssrc; peer.receiversBySSRC[ssrc] = receiver }
+        if let ssrc {
+            if receiver.ssrc != ssrc { receiver.sourceChanged(to: ssrc) }
+            peer.receiversBySSRC[ssrc] = receiver
+        }
         if let rtxSSRC { receiver.rtxSSRC = rtxSSRC; peer.receiversByRTXSSRC[rtxSSRC] = receiver }
     }
 

@@ -71,10 +71,8 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
             guard let transport = byAddress[source] else { counters.unknownSource += 1; return }
             transport.handleDTLS(bytes, now: now)
         case 0...3:
-            let raw = UnsafeRawBufferPointer(bytes)
-            if let transport = byAddress[source] {
-                transport.handleSTUN(bytes, from: source, now: now)
-            } else if let ufrag = stunLocalUfrag(raw), let transport = byUfrag[String(ufrag)] {
+            // By username fragment, not address: a new peer may reuse an old peer's address and port.
+            if let ufrag = stunLocalUfrag(UnsafeRawBufferPointer(bytes)), let transport = byUfrag[ufrag] {
                 transport.handleSTUN(bytes, from: source, now: now)
             } else {
                 counters.unknownUfrag += 1
