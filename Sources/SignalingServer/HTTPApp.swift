@@ -34,10 +34,9 @@ public struct SignalingHTTP: Sendable {
         router.get("/healthz") { _, _ in "ok" }
         router.get("/dev/token") { request, _ -> Response in
             guard settings.developmentTokens else { return Response(status: .notFound) }
-            let query = request.uri.queryParameters
-            guard let room = query["room"].map(String.init), !room.isEmpty,
-                  let name = query["name"].map(String.init), !name.isEmpty,
-                  let role = query["role"].flatMap({ Role(rawValue: String($0)) }) else {
+            let query = FormQuery.decode(request.uri.query ?? "")
+            guard let room = query["room"], !room.isEmpty, let name = query["name"], !name.isEmpty,
+                  let role = query["role"].flatMap(Role.init(rawValue:)) else {
                 return json(["error": "give room, name and role (teacher, site, expert or observer)"], status: .badRequest)
             }
             let claims = AccessClaims(subject: name, name: name, room: room, role: role,
@@ -114,5 +113,21 @@ struct StaticFiles: Sendable {
         case "svg": return "image/svg+xml"
         default: return "application/octet-stream"
         }
+    }
+}
+
+/// `application/x-www-form-urlencoded` query decoding: browsers' `URLSearchParams` writes a space as `+`.
+enum FormQuery {
+    static func decode(_ query: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func field(_ raw: Substring) -> String? {
+                String(raw).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let key = parts.first.flatMap(field) else { continue }
+            result[key] = parts.count > 1 ? field(parts[1]) ?? "" : ""
+        }
+        return result
     }
 }
