@@ -1,0 +1,117 @@
+import Benchmark
+import RTP
+import SFU
+import SRTP
+
+/// A sink that only counts, so the benchmark measures the SFU's own work.
+final class CountingSink: PacketSink {
+    var packets = 0
+    var bytes = 0
+    func sendRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) { packets += 1; bytes += length }
+    func sendRTCP(_ packet: [UInt8]) {}
+}
+
+/// A sink that SRTP-protects every packet (libsrtp, GCM), as the real transport does before sendto.
+final class ProtectingSink: PacketSink {
+    let context: SRTPContext
+    var packets = 0
+    init() throws {
+        context = try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: Array(repeating: 7, count: 28),
+                                  direction: .outbound)
+    }
+    func sendRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) {
+        if (try? context.protectRTP(buffer, length: length)) != nil { packets += 1 }
+    }
+    func sendRTCP(_ packet: [UInt8]) {}
+}
+
+/// One publisher's video track fanned out to `subscribers` down tracks, with the extensions browsers negotiate.
+struct Fanout {
+    let router = Router()
+    let publisher: PeerMedia
+    var packet: [UInt8]
+    var sequence: UInt16 = 1000
+    var timestamp: UInt32 = 90_000
+
+    init(subscribers: Int, sink: () -> any PacketSink, keep: inout [any PacketSink]) {
+        let publisherSink = CountingSink()
+        keep.append(publisherSink)
+        publisher = router.addPeer(id: "publisher", sink: publisherSink)
+        let ids = HeaderExtensionIDs(mid: 4, audioLevel: 1, absSendTime: 2, transportCC: 3)
+        publisher.publisherExtensionIDs = ids
+        let receiver = router.publish(on: publisher, trackID: "camera", kind: .video,
+                                      codec: TrackCodec(payloadType: 96, clockRate: 90000, rtxPayloadType: 97, nack: true),
+                                      extensionIDs: ids, ssrc: 0x1234, rtxSSRC: 0x5678, mid: "1")
+        for index in 0..<subscribers {
+            let subscriberSink = sink()
+            keep.append(subscriberSink)
+            let subscriber = router.addPeer(id: "s\(index)", sink: subscriberSink)
+            _ = router.subscribe(subscriber, to: receiver, subscriptionID: "2", ssrc: UInt32(100 + index),
+                                 rtxSSRC: UInt32(200 + index),
+                                 codec: TrackCodec(payloadType: 96, clockRate: 90000, rtxPayloadType: 97, nack: true),
+                                 extensionIDs: ids, mid: "2")
+        }
+        // A 1,100-byte VP8 key frame start: descriptor S=1, payload header P=0.
+        var payload = [UInt8](repeating: 0xAB, count: 1100)
+        payload[0] = 0x10
+        payload[1] = 0x00
+        packet = RTPPacket(marker: false, payloadType: 96, sequenceNumber: 0, timestamp: 0, ssrc: 0x1234,
+                           extensions: [RTPHeaderExtension(id: 4, value: Array("1".utf8)),
+                                        RTPHeaderExtension(id: 3, value: [0, 0])],
+                           payload: payload).serialize()
+    }
+
+    /// Feeds the next packet of the stream (what the media loop does after SRTP unprotect).
+    mutating func forwardOne(now: Double) {
+        sequence &+= 1
+        timestamp &+= 3000
+        packet.withUnsafeMutableBytes { bytes in
+            bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+            bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+            router.handleRTP(from: publisher, packet: bytes, now: now, arrivalMicros: Int64(now * 1e6))
+        }
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.mallocCountTotal, .instructions, .wallClock, .throughput],
+        warmupIterations: 2,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(2),
+        maxIterations: 50,
+        // The budget: forwarding allocates nothing per packet.
+        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])]
+    )
+
+    // One video packet in, ten out: the SFU's work only.
+    Benchmark("Fanout10.SFUOnly") { benchmark in
+        var keep: [any PacketSink] = []
+        var fanout = Fanout(subscribers: 10, sink: { CountingSink() }, keep: &keep)
+        var now = 1.0
+        fanout.forwardOne(now: now)  // the key frame opens every down track
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            now += 0.000_1
+            fanout.forwardOne(now: now)
+        }
+        benchmark.stopMeasurement()
+        blackHole(keep)
+    }
+
+    // The same plus libsrtp GCM protect of every copy (Debian's libsrtp2 is built on NSS, which mallocs).
+    Benchmark("Fanout10.WithSRTPProtect",
+              configuration: .init(thresholds: [:])) { benchmark in
+        var keep: [any PacketSink] = []
+        var fanout = Fanout(subscribers: 10, sink: { try! ProtectingSink() }, keep: &keep)
+        var now = 1.0
+        fanout.forwardOne(now: now)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            now += 0.000_1
+            fanout.forwardOne(now: now)
+        }
+        benchmark.stopMeasurement()
+        blackHole(keep)
+    }
+}
