@@ -2,13 +2,18 @@
 // ClassBridge load generator and benchmarks: its own package, depending on the root package by path (as swift-nio's
 // Benchmarks/ do), so the server's build never pays for libvpx/libopus and the load tool never builds the server.
 // It speaks the real client protocols (WebSocket signaling, ICE, DTLS, SRTP) from the root's protocol modules.
+import Foundation
 import PackageDescription
+
+// A path dependency's identity is its folder's name (the clone's directory), not the package's name.
+let rootIdentity = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent.lowercased()
 
 let package = Package(
     name: "ClassBridgeLoad",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "ClassBridge", path: ".."),
+        .package(path: ".."),
     ],
     targets: [
         .systemLibrary(name: "CVPX", path: "Sources/CVPX", pkgConfig: "vpx", providers: [.apt(["libvpx-dev"])]),
@@ -19,7 +24,7 @@ let package = Package(
             name: "classbridge-load",
             dependencies: [
                 "CVPX", "COpus", "CLoadSupport",
-                .product(name: "ClassBridgeProtocols", package: "ClassBridge"),
+                .product(name: "ClassBridgeProtocols", package: rootIdentity),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),

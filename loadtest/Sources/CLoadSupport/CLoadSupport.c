@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CLoadSupport.h"
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <string.h>
@@ -92,3 +93,4 @@ long cbl_recv(int fd, void *buffer, size_t capacity) {
     return n < 0 ? -errno : (long)n;
 }
 void cbl_close(int fd) { close(fd); }
+void cbl_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }

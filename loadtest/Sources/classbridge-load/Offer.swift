@@ -60,7 +60,7 @@ func buildOffer(plan: OfferPlan, ufrag: String, pwd: String, fingerprint: String
         media.add("extmap", "\(ExtensionID.mid) urn:ietf:params:rtp-hdrext:sdes:mid")
         media.add("extmap", "\(ExtensionID.transportCC) http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01")
         media.add(section.direction)
-        if let ssrc = section.ssrc { media.add("msid", "\(cname) \(cname)-\(section.kind)") } else { _ = 0 }
+        if section.ssrc != nil { media.add("msid", "\(cname) \(cname)-\(section.kind)") }
         media.add("rtcp-mux")
         media.add("rtcp-rsize")
         if video {
@@ -87,6 +87,7 @@ struct AnswerTransport {
     var ip: UInt32
     var port: UInt16
     var serverIsDTLSClient: Bool
+    var fingerprint: String
 
     init(sdp text: String) throws {
         let sdp = try SessionDescription(parsing: text)
@@ -96,6 +97,8 @@ struct AnswerTransport {
         ufrag = credentials.ufrag
         pwd = credentials.pwd
         serverIsDTLSClient = sdp.setup(forMedia: index) == .active
+        guard let print = sdp.fingerprint(forMedia: index) else { throw LoadError("answer has no sha-256 fingerprint") }
+        fingerprint = print.value
         let candidate = sdp.media.lazy.compactMap { $0.attribute("candidate") }.first
         guard let fields = candidate?.split(separator: " "), fields.count >= 6,
               let port = UInt16(fields[5]), let ip = parseIPv4(String(fields[4]))

@@ -28,4 +28,6 @@ int cbl_send_all(int fd, const void *data, size_t length);
 /// recv() once. Returns bytes (0 = closed) or -errno (-EAGAIN when nothing is waiting on a non-blocking socket).
 long cbl_recv(int fd, void *buffer, size_t capacity);
 void cbl_close(int fd);
+/// Line-buffers stdout, so progress lines show up at once when piped.
+void cbl_line_buffer_stdout(void);
 #endif

@@ -1,0 +1,94 @@
+import CLoadSupport
+import Foundation
+
+extension Runner {
+    /// The measurement window of one step: `stepSeconds`, a progress line every 5 s.
+    func measure(label: String, rooms: Int, publishers: Int, subscribers: Int, newClients: [LoadClient],
+                 floor: FloorResult, rssPerStream: Double?) -> StepResult {
+        let windowSeconds = options.stepSeconds ?? scenario.stepSeconds
+        engine.resetWindow()
+        let start = engine.window.startNs
+        let cpuStart = options.server?.cpuSeconds()
+        let genStart = cbl_process_cpu_ns()
+        let end = start + UInt64(windowSeconds * 1e9)
+        var lastReport = (ns: start, received: 0, cpu: cpuStart)
+        while cbl_monotonic_ns() < end {
+            engine.run(untilNs: min(end, cbl_monotonic_ns() + 5_000_000_000))
+            let now = cbl_monotonic_ns()
+            let received = engine.window.receivedVideo + engine.window.receivedAudio
+            let cpu = options.server?.cpuSeconds()
+            let dt = seconds(now - lastReport.ns)
+            let cpuText = cpu.flatMap { c in lastReport.cpu.map { String(format: "%.0f%%", 100 * (c - $0) / dt) } } ?? "-"
+            print(String(format: "  [%@ %@] t=%4.1fs  recv %8.0f pkt/s  server CPU %@", scenario.name, label,
+                         seconds(now - start), Double(received - lastReport.received) / dt, cpuText))
+            lastReport = (now, received, cpu)
+        }
+        let w = engine.window
+        let duration = seconds(cbl_monotonic_ns() - start)
+        let serverCPU = cpuStart.flatMap { s in options.server?.cpuSeconds().map { $0 - s } }
+        let genCPU = Double(cbl_process_cpu_ns() - genStart) / 1e9
+        let received = w.receivedVideo + w.receivedAudio
+        var expected = 0, got = 0
+        for client in engine.clients { for stats in client.streams.values { expected += stats.expected; got += stats.received } }
+        // What the subscriptions should have carried: every packet their track's publisher sent in the window.
+        var owners: [String: Int] = [:]
+        for track in tracksByRoom.values.joined() { owners[track.id] = track.owner }
+        var shouldReceive = 0
+        for client in engine.clients {
+            for sub in client.plan.subscriptions {
+                guard let owner = owners[sub.trackID] else { continue }
+                shouldReceive += sub.kind == "video" ? engine.clients[owner].windowSentVideo : engine.clients[owner].windowSentAudio
+            }
+        }
+        let latencies = (w.videoLatencyUs + w.audioLatencyUs).sorted()
+        let firsts: [Float] = newClients.compactMap { client in
+            guard !client.plan.subscriptions.isEmpty else { return nil }
+            let wantsVideo = client.plan.subscriptions.contains { $0.kind == "video" }
+            let first = wantsVideo ? client.firstVideoNs : client.firstAudioNs
+            return first == 0 ? .infinity : Float(Double(first - client.joinStartNs) / 1e6)
+        }.sorted()
+        let usPerPacket = serverCPU.map { received > 0 ? $0 * 1e6 / Double(received) : .nan }
+        let failed = engine.clients.filter { $0.failure != nil || !$0.srtpReady }
+        for client in failed.prefix(5) { problems.append("client \(client.index) (\(client.role)): \(client.failure ?? "not connected")") }
+        return StepResult(
+            scenario: scenario.name, step: label, rooms: rooms, publishers: publishers, subscribers: subscribers,
+            subscriberStreams: subscriberStreams(), seconds: duration,
+            sentPacketsPerSecond: Double(w.sentVideo + w.sentAudio) / duration,
+            receivedPacketsPerSecond: Double(received) / duration,
+            receivedMbps: Double(w.receivedBytes) * 8 / duration / 1e6,
+            deliveredPercent: shouldReceive > 0 ? 100 * Double(received) / Double(shouldReceive) : .nan,
+            lossPercent: expected > 0 ? max(0, 100 * Double(expected - got) / Double(expected)) : 0,
+            latencyP50us: percentile(latencies, 50), latencyP99us: percentile(latencies, 99),
+            latencyMaxUs: Double(latencies.last ?? .nan),
+            serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
+            floorUsPerPacket: floor.protectAndSendUs,
+            floorRatio: usPerPacket.map { floor.protectAndSendUs / $0 },
+            serverRSSPerStreamKB: rssPerStream,
+            joinToFirstMediaMsP50: percentile(firsts, 50), joinToFirstMediaMsMax: Double(firsts.last ?? .nan),
+            loadGeneratorCPUPercent: 100 * genCPU / duration, keyframeRequests: w.keyframeRequests,
+            failedClients: failed.count)
+    }
+
+    /// The smoke's delivery check: every client connected; every subscriber received > 0 packets of each
+    /// subscribed kind; loss in every measured step below the bound.
+    func checkAssertions() -> Bool {
+        guard let assertions = scenario.assert else { return true }
+        var ok = true
+        for client in engine.clients {
+            if client.failure != nil || !client.srtpReady {
+                problems.append("client \(client.index) not connected: \(client.failure ?? "no SRTP")"); ok = false
+            }
+            let kinds = Set(client.plan.subscriptions.map(\.kind))
+            if kinds.contains("video") && client.totalVideo == 0 { problems.append("client \(client.index): no video"); ok = false }
+            if kinds.contains("audio") && client.totalAudio == 0 { problems.append("client \(client.index): no audio"); ok = false }
+            var expected = 0, got = 0
+            for stats in client.streams.values { expected += stats.expected; got += stats.received }
+            if expected > 0, 100 * Double(expected - got) / Double(expected) >= assertions.maxLossPercent {
+                problems.append("client \(client.index): loss \(expected - got)/\(expected)"); ok = false
+            }
+        }
+        print(ok ? "ASSERT OK: every client connected, every subscriber received video and audio, loss < \(assertions.maxLossPercent)%"
+                 : "ASSERT FAILED:\n  " + problems.joined(separator: "\n  "))
+        return ok
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// The server process as seen from /proc: CPU (utime + stime) and resident memory.
+struct ServerProcess {
+    let pid: Int32
+    static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// utime + stime of all threads, in seconds.
+    func cpuSeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Self.ticksPerSecond
+    }
+
+    /// VmRSS in KiB.
+    func rssKB() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Double(line.split(separator: " ").dropFirst().first ?? "")
+        }
+        return nil
+    }
+
+    /// The only running `classbridge serve` process, if there is exactly one.
+    static func find() -> ServerProcess? {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let matches = entries.compactMap(Int32.init).filter { pid in
+            guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            let args = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            return args.first.map { $0.hasSuffix("/classbridge") || $0 == "classbridge" } == true && args.contains("serve")
+        }
+        return matches.count == 1 ? ServerProcess(pid: matches[0]) : nil
+    }
+}
+
+func percentile(_ sorted: [Float], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    let rank = min(sorted.count - 1, max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))
+    return Double(sorted[rank])
+}
+
+/// One measured step, as printed in the table and written to JSON.
+struct StepResult: Codable {
+    var scenario: String
+    var step: String
+    var rooms: Int
+    var publishers: Int
+    var subscribers: Int
+    var subscriberStreams: Int
+    var seconds: Double
+    var sentPacketsPerSecond: Double
+    var receivedPacketsPerSecond: Double
+    var receivedMbps: Double
+    /// Packets received ÷ packets the subscriptions should have carried in the window (publishers' sent counts):
+    /// below 100 % while loss is 0 means packets are still queued (the server falls behind), not lost.
+    var deliveredPercent: Double
+    /// Gaps in the senders' counters among the packets received.
+    var lossPercent: Double
+    var latencyP50us: Double
+    var latencyP99us: Double
+    var latencyMaxUs: Double
+    var serverCPUPercent: Double?
+    var serverUsPerForwardedPacket: Double?
+    var floorUsPerPacket: Double
+    /// Floor cost ÷ ClassBridge cost per packet: ClassBridge's packet rate per CPU-second as a share of the floor's.
+    var floorRatio: Double?
+    var serverRSSPerStreamKB: Double?
+    var joinToFirstMediaMsP50: Double
+    var joinToFirstMediaMsMax: Double
+    var loadGeneratorCPUPercent: Double
+    var keyframeRequests: Int
+    var failedClients: Int
+
+    static let columns: [(String, Int)] = [("scenario", -9), ("step", -16), ("streams", 7), ("recv pkt/s", 10),
+        ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv CPU", 7), ("µs/pkt", 7), ("floor", 6),
+        ("KB/strm", 7), ("1st ms p50/max", 15), ("gen CPU", 7)]
+
+    static var header: String { pad(columns.map(\.0)) }
+
+    var row: String {
+        func f(_ v: Double?, _ digits: Int) -> String {
+            v.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : "-" } ?? "-"
+        }
+        return Self.pad([scenario, step, String(subscriberStreams), f(receivedPacketsPerSecond, 0), f(receivedMbps, 1),
+            f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), serverCPUPercent.map { f($0, 0) + "%" } ?? "-",
+            f(serverUsPerForwardedPacket, 2), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
+            f(serverRSSPerStreamKB, 1), f(joinToFirstMediaMsP50, 0) + "/" + f(joinToFirstMediaMsMax, 0),
+            f(loadGeneratorCPUPercent, 0) + "%"])
+    }
+
+    private static func pad(_ cells: [String]) -> String {
+        zip(cells, columns).map { cell, column in
+            let width = abs(column.1), fill = String(repeating: " ", count: max(0, width - cell.count))
+            return column.1 < 0 ? cell + fill : fill + cell
+        }.joined(separator: " ")
+    }
+}
+
+/// The floor: SRTP protect (AEAD_AES_128_GCM, as the server negotiates) + one `sendto` per packet to a loopback
+/// sink, no SFU logic, measured on this thread's CPU clock.
+struct FloorResult: Codable {
+    var packets: Int
+    var meanPacketBytes: Double
+    var protectUs: Double
+    var sendUs: Double
+    var protectAndSendUs: Double
+    var packetsPerCPUSecond: Double { 1e6 / protectAndSendUs }
+}
+
+struct RunReport: Codable {
+    var date: String
+    var host: String
+    var cpu: String
+    var floor: FloorResult
+    var steps: [StepResult]
+    var passed: Bool
+    var problems: [String]
+}
+
+func machineDescription() -> (host: String, cpu: String) {
+    let host = ProcessInfo.processInfo.hostName
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
+        .split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?"
+    return (host, "\(model) × \(ProcessInfo.processInfo.activeProcessorCount)")
+}

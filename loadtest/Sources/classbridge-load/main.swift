@@ -1,0 +1,67 @@
+import CLoadSupport
+import Foundation
+
+/// classbridge-load: load generator and floor benchmark for a RUNNING ClassBridge server (loopback).
+///
+///   classbridge-load run SCENARIO [--http-port 8080] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
+///   classbridge-load floor [--seconds S]
+///
+/// SCENARIO is a file or a name in loadtest/scenarios/ (lecture, meeting, audio, patrol, smoke).
+/// Exit status: 0 on success, 1 when the scenario's assertions fail or the run breaks, 2 on bad usage.
+cbl_line_buffer_stdout()
+let usage = """
+    usage: classbridge-load run SCENARIO [--http-port PORT] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
+           classbridge-load floor [--seconds S]
+    """
+var arguments = Array(CommandLine.arguments.dropFirst())
+let value = { (flag: String) -> String? in
+    guard let i = arguments.firstIndex(of: flag), i + 1 < arguments.count else { return nil }
+    defer { arguments.removeSubrange(i...i + 1) }
+    return arguments[i + 1]
+}
+
+do {
+    guard let command = arguments.first else { print(usage); exit(2) }
+    arguments.removeFirst()
+    switch command {
+    case "floor":
+        let seconds = value("--seconds").flatMap(Double.init) ?? 3
+        let video = try VideoClip.encode(width: 640, height: 360, fps: 30, kbps: 1000, seconds: 3, maxChunk: 1100)
+        let sessions = value("--sessions").flatMap(Int.init) ?? 1
+        let floor = try Floor.measure(video: video, seconds: seconds, sessions: sessions)
+        print("floor (\(sessions) SRTP sessions, " + String(format: "%.0f-byte packets): protect %.2f µs, sendto %.2f µs, protect+sendto %.2f µs/packet = %.0f packets per CPU-second",
+                     floor.meanPacketBytes, floor.protectUs, floor.sendUs, floor.protectAndSendUs, floor.packetsPerCPUSecond))
+    case "run":
+        var options = Options()
+        if let port = value("--http-port").flatMap(UInt16.init) { options.httpPort = port }
+        if let pid = value("--server-pid").flatMap(Int32.init) { options.server = ServerProcess(pid: pid) }
+        else { options.server = ServerProcess.find() }
+        options.jsonPath = value("--json")
+        options.stepSeconds = value("--step-seconds").flatMap(Double.init)
+        options.maxSteps = value("--steps").flatMap(Int.init)
+        guard let name = arguments.first else { print(usage); exit(2) }
+        let scenario = try Scenario.load(name)
+        if options.server == nil { print("note: server pid unknown (pass --server-pid): no server CPU/RSS figures") }
+        let t0 = Date()
+        let video = try scenario.publish.contains("video") ? scenario.video.map {
+            try VideoClip.encode(width: $0.width, height: $0.height, fps: $0.fps, kbps: $0.kbps, seconds: $0.clipSeconds,
+                                 maxChunk: 1100)
+        } : nil
+        let audio = try scenario.publish.contains("audio") ? scenario.audio.map { try AudioClip.encode(kbps: $0.kbps, seconds: 1) } : nil
+        if let video {
+            print(String(format: "VP8 clip: %d frames %dx%d@%d, %d packets, %.0f kbit/s (encoded in %.1f s)", video.frames.count,
+                         video.width, video.height, video.fps, video.packets,
+                         Double(video.bytes * 8 * video.fps) / Double(video.frames.count) / 1000, Date().timeIntervalSince(t0)))
+        }
+        if let audio { print("Opus clip: \(audio.packets.count) packets of 20 ms, \(audio.packets.map(\.count).reduce(0, +) / max(1, audio.packets.count)) bytes mean") }
+        let engine = try Engine(video: video, audio: audio)
+        let report = try Runner(scenario: scenario, options: options, engine: engine).run()
+        exit(report.passed ? 0 : 1)
+    default:
+        print(usage)
+        exit(2)
+    }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}
