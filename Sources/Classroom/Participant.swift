@@ -59,8 +59,10 @@ final class Participant: PeerTransportDelegate {
     func transport(_ transport: PeerTransport, didClose reason: TransportCloseReason) {
         guard !removed else { return }
         send(.transportState(state: "closed", reason: reason.rawValue))
-        if reason == .consentExpired || reason == .remoteClosed {
-            lesson.remove(self, reason: .timeout)
+        switch reason {
+        case .consentExpired: lesson.remove(self, reason: .timeout)
+        case .remoteClosed: lesson.remove(self, reason: .disconnected)  // close_notify: the peer closed on purpose
+        case .local: break
         }
     }
 

@@ -58,3 +58,29 @@ async def silent_participant_times_out(server, room: str) -> None:
 
 def test_silent_participant_times_out(server, room):
     run(silent_participant_times_out(server, room), 90)
+
+
+async def closed_peer_connection_is_noticed_at_once(server, room: str) -> None:
+    a = server.client(room, "site", "stays")
+    b = server.client(room, "site", "closes")
+    try:
+        await a.connect_and_join()
+        await b.connect_and_join()
+        b.publish_synthetic()
+        await b.negotiate()
+        await b.wait_transport("connected", 15)
+        since = len(a.messages)
+        t0 = time.monotonic()
+        # aiortc's close sends a DTLS close_notify; the WebSocket stays open.
+        await b.pc.close()
+        left = await a.wait_for(lambda m: m.get("type") == "participantLeft"
+                                and m.get("participantId") == b.participant_id,
+                                server.consent_timeout + GRACE, since, what="participantLeft after close_notify")
+        assert left["reason"] == "disconnected", left
+        assert time.monotonic() - t0 < server.consent_timeout, "waited for the consent timeout instead"
+    finally:
+        await close_all(a, b)
+
+
+def test_closed_peer_connection_is_noticed_at_once(server, room):
+    run(closed_peer_connection_is_noticed_at_once(server, room), 60)
