@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "SDP", swiftSettings: strict),
 
         // Thin wrappers over the C libraries; no C type in their public API.
-        .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strict),
+        .target(name: "SRTP", dependencies: ["CSRTP", "COpenSSL"], swiftSettings: strict),
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // One peer's transport: UDP media loop, demux, ICE + DTLS + SRTP. Knows nothing of rooms.

@@ -1,4 +1,5 @@
-/// A libsrtp failure: the `srtp_err_status_t` code and the operation that returned it.
+/// An SRTP failure: a libsrtp `srtp_err_status_t` code and the operation that returned it. The OpenSSL EVP engine
+/// (AEAD_AES_128_GCM) reports its failures with the same codes, so callers need not know which engine ran.
 public struct SRTPError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The libsrtp status code (`srtp_err_status_t`).
     public let code: Int32
@@ -15,6 +16,9 @@ public struct SRTPError: Error, CustomStringConvertible, Sendable, Equatable {
     public static let authenticationFailureCode: Int32 = 7
     public static let replayFailureCode: Int32 = 9
     public static let replayTooOldCode: Int32 = 10
+    public static let cipherFailureCode: Int32 = 8
+    public static let keyExpiredCode: Int32 = 15
+    public static let parseErrorCode: Int32 = 21
 
     /// The packet failed authentication (tampered, wrong key, or not SRTP at all).
     public var isAuthenticationFailure: Bool { code == Self.authenticationFailureCode }

@@ -1,4 +1,5 @@
-// COpenSSL: OpenSSL 3.0 (libssl, libcrypto) for Swift. Only the DTLS module imports this (internal import).
+// COpenSSL: OpenSSL 3.0 (libssl, libcrypto) for Swift. The DTLS module (handshake) and the SRTP module (AES-GCM
+// through EVP) import this, both as an internal import.
 // Function-like macros, non-literal macros and variadic functions Swift cannot import are wrapped here as
 // static inline functions (clang emits them; no extra C target needed).
 #ifndef CLASSBRIDGE_COPENSSL_H
@@ -62,5 +63,11 @@ static inline void cb_BIO_clear_retry_flags(BIO *b) { BIO_clear_retry_flags(b); 
 static inline EVP_PKEY *cb_EVP_EC_gen_P256(void) { return EVP_EC_gen("P-256"); }
 static inline int cb_MBSTRING_ASC(void) { return MBSTRING_ASC; }
 static inline void cb_OPENSSL_free(void *p) { OPENSSL_free(p); }
+
+// MARK: EVP AEAD (SRTP AEAD_AES_128_GCM, RFC 7714)
+
+static inline int cb_EVP_CTRL_GCM_SET_IVLEN(void) { return EVP_CTRL_GCM_SET_IVLEN; }
+static inline int cb_EVP_CTRL_GCM_GET_TAG(void) { return EVP_CTRL_GCM_GET_TAG; }
+static inline int cb_EVP_CTRL_GCM_SET_TAG(void) { return EVP_CTRL_GCM_SET_TAG; }
 
 #endif

@@ -11,7 +11,8 @@ final class CountingSink: PacketSink {
     func sendRTCP(_ packet: [UInt8]) {}
 }
 
-/// A sink that SRTP-protects every packet (libsrtp, GCM), as the real transport does before sendto.
+/// A sink that SRTP-protects every packet (AEAD_AES_128_GCM: OpenSSL EVP, or libsrtp with
+/// CLASSBRIDGE_SRTP_ENGINE=libsrtp), as the real transport does before sendto.
 final class ProtectingSink: PacketSink {
     let context: SRTPContext
     var packets = 0
@@ -104,8 +105,8 @@ let benchmarks: @Sendable () -> Void = {
         measureFanout(benchmark, subscribers: 10) { CountingSink() }
     }
 
-    // The same plus libsrtp GCM protect of every copy (Debian's libsrtp2 is built on NSS, which mallocs).
-    // libsrtp's own count wanders by one per sample; 1 % still catches one more malloc per packet (+2 %).
+    // The same plus SRTP GCM protect of every copy (OpenSSL EVP: no malloc; Debian's NSS-backed libsrtp2: 5 each).
+    // The count wanders a little per sample (the progress bar's thread); 1 % still catches one more malloc per packet.
     Benchmark("Fanout10.WithSRTPProtect",
               configuration: .init(thresholds: [.mallocCountTotal: .init(relative: [.p90: 1.0])])) { benchmark in
         measureFanout(benchmark, subscribers: 10) { try! ProtectingSink() }

@@ -1,0 +1,284 @@
+internal import COpenSSL
+
+/// AEAD_AES_128_GCM SRTP and SRTCP (RFC 7714) over OpenSSL EVP: one direction of one session, any SSRC.
+///
+/// Keys come from the RFC 3711 §4.3 KDF (AES-128-CTR, key derivation rate 0) as libsrtp derives them: the 12-byte
+/// master salt is zero-padded to 14 bytes. One `EVP_CIPHER_CTX` for RTP and one for RTCP are keyed once here; per
+/// packet only the IV is set, so nothing is allocated per packet (after the first packet of an SSRC, which adds
+/// that SSRC's state to a dictionary). Buffer room and bounds are checked by `SRTPContext` before calling in.
+final class EVPAESGCMSession {
+    static let tagLength = 16
+    private static let saltLength = 12
+
+    private let inbound: Bool
+    private let rtpCipher: OpaquePointer
+    private let rtcpCipher: OpaquePointer
+    /// Session salts as big-endian integers: bytes 0–3 and bytes 4–11.
+    private let rtpSalt: (high: UInt32, low: UInt64)
+    private let rtcpSalt: (high: UInt32, low: UInt64)
+
+    /// Per SSRC: ROC estimate (+ replay window, inbound) for SRTP; last SRTCP index sent, or the SRTCP window.
+    private var rtpStreams: [UInt32: SRTPIndexTracker] = [:]
+    private var rtcpSent: [UInt32: UInt32] = [:]
+    private var rtcpReceived: [UInt32: SRTCPReplayWindow] = [:]
+
+    init(masterKeyAndSalt: [UInt8], direction: SRTPContext.Direction) throws(SRTPError) {
+        guard masterKeyAndSalt.count == 16 + Self.saltLength else {
+            throw SRTPError(code: SRTPError.badParameterCode, operation: "create")
+        }
+        inbound = direction == .inbound
+        let masterKey = Array(masterKeyAndSalt[0..<16])
+        let masterSalt = Array(masterKeyAndSalt[16...])
+        guard var rtpKey = Self.derive(label: 0, count: 16, masterKey: masterKey, masterSalt: masterSalt),
+              let rtpSaltBytes = Self.derive(label: 2, count: 12, masterKey: masterKey, masterSalt: masterSalt),
+              var rtcpKey = Self.derive(label: 3, count: 16, masterKey: masterKey, masterSalt: masterSalt),
+              let rtcpSaltBytes = Self.derive(label: 5, count: 12, masterKey: masterKey, masterSalt: masterSalt)
+        else { throw SRTPError(code: SRTPError.cipherFailureCode, operation: "create") }
+        defer {
+            OPENSSL_cleanse(&rtpKey, rtpKey.count)
+            OPENSSL_cleanse(&rtcpKey, rtcpKey.count)
+        }
+        rtpSalt = Self.split(rtpSaltBytes)
+        rtcpSalt = Self.split(rtcpSaltBytes)
+        guard let rtp = Self.makeCipher(key: rtpKey, encrypt: !inbound) else {
+            throw SRTPError(code: SRTPError.cipherFailureCode, operation: "create")
+        }
+        guard let rtcp = Self.makeCipher(key: rtcpKey, encrypt: !inbound) else {
+            EVP_CIPHER_CTX_free(rtp)
+            throw SRTPError(code: SRTPError.cipherFailureCode, operation: "create")
+        }
+        rtpCipher = rtp
+        rtcpCipher = rtcp
+        rtpStreams.reserveCapacity(16)
+    }
+
+    deinit {
+        EVP_CIPHER_CTX_free(rtpCipher)  // also cleanses the key schedule
+        EVP_CIPHER_CTX_free(rtcpCipher)
+    }
+
+    // MARK: SRTP (RFC 7714 §8)
+
+    /// `base[0..<length]` is an RTP packet with at least `tagLength` bytes of room after it.
+    func protectRTP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
+        let headerLength = try Self.rtpHeaderLength(base, length: length, operation: "protect_rtp")
+        let sequence = UInt16(bigEndian: base.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        let ssrc = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        // No outbound replay check: a NACKed packet may be protected again (libsrtp's allow_repeat_tx).
+        let slot = rtpStreams.index(forKey: ssrc)
+        var tracker = slot.map { rtpStreams.values[$0] } ?? SRTPIndexTracker(tracksReplays: false)
+        let (index, delta) = tracker.estimate(sequence: sequence)
+        let iv = Self.rtpIV(salt: rtpSalt, ssrc: ssrc, index: index)
+        try seal(rtpCipher, iv: iv, base, aadLength: headerLength, extraAAD: nil, dataEnd: length,
+                 operation: "protect_rtp")
+        tracker.add(index: index, delta: delta)
+        if let slot { rtpStreams.values[slot] = tracker } else { rtpStreams[ssrc] = tracker }
+        return length + Self.tagLength
+    }
+
+    func unprotectRTP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
+        let operation = "unprotect_rtp"
+        let headerLength = try Self.rtpHeaderLength(base, length: length, operation: operation)
+        guard length - headerLength >= Self.tagLength else {
+            throw SRTPError(code: SRTPError.badParameterCode, operation: operation)
+        }
+        let sequence = UInt16(bigEndian: base.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
+        let ssrc = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let slot = rtpStreams.index(forKey: ssrc)
+        let (index, delta): (UInt64, Int64)
+        if let slot {
+            (index, delta) = rtpStreams.values[slot].estimate(sequence: sequence)
+            if let code = rtpStreams.values[slot].check(index: index, delta: delta) {
+                throw SRTPError(code: code, operation: operation)
+            }
+        } else {
+            (index, delta) = (UInt64(sequence), Int64(sequence))  // a new SSRC starts at ROC 0
+        }
+        let dataEnd = length - Self.tagLength
+        let iv = Self.rtpIV(salt: rtpSalt, ssrc: ssrc, index: index)
+        try open(rtpCipher, iv: iv, base, aadLength: headerLength, extraAAD: nil, dataEnd: dataEnd,
+                 operation: operation)
+        // Authenticated: only now does the packet move the stream's state.
+        if let slot {
+            rtpStreams.values[slot].add(index: index, delta: delta)
+        } else {
+            var tracker = SRTPIndexTracker(tracksReplays: true)
+            tracker.add(index: index, delta: delta)
+            rtpStreams[ssrc] = tracker
+        }
+        return dataEnd
+    }
+
+    // MARK: SRTCP (RFC 7714 §9)
+
+    /// `base[0..<length]` is an RTCP compound packet with at least `tagLength + 4` bytes of room after it.
+    func protectRTCP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
+        let operation = "protect_rtcp"
+        guard length >= 8 else { throw SRTPError(code: SRTPError.badParameterCode, operation: operation) }
+        let ssrc = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let index = (rtcpSent[ssrc] ?? 0) &+ 1  // per SSRC, first packet index 1, as libsrtp
+        guard index <= 0x7fff_ffff else { throw SRTPError(code: SRTPError.keyExpiredCode, operation: operation) }
+        let word = base + length + Self.tagLength
+        word.storeBytes(of: (0x8000_0000 | index).bigEndian, as: UInt32.self)  // E = 1: encrypted
+        let iv = Self.rtcpIV(salt: rtcpSalt, ssrc: ssrc, index: index)
+        try seal(rtcpCipher, iv: iv, base, aadLength: 8, extraAAD: UnsafeRawPointer(word), dataEnd: length,
+                 operation: operation)
+        rtcpSent[ssrc] = index
+        return length + Self.tagLength + 4
+    }
+
+    func unprotectRTCP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
+        let operation = "unprotect_rtcp"
+        guard length >= 8 + Self.tagLength + 4 else {
+            throw SRTPError(code: SRTPError.badParameterCode, operation: operation)
+        }
+        let ssrc = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let word = base + length - 4
+        let eAndIndex = UInt32(bigEndian: word.loadUnaligned(as: UInt32.self))
+        let index = eAndIndex & 0x7fff_ffff
+        let slot = rtcpReceived.index(forKey: ssrc)
+        if let slot, let code = rtcpReceived.values[slot].check(index) {
+            throw SRTPError(code: code, operation: operation)
+        }
+        let dataEnd = length - 4 - Self.tagLength
+        let iv = Self.rtcpIV(salt: rtcpSalt, ssrc: ssrc, index: index)
+        // E = 0 (RFC 7714 §9.2): the whole packet is authenticated only, as associated data.
+        let encrypted = eAndIndex & 0x8000_0000 != 0
+        try open(rtcpCipher, iv: iv, base, aadLength: encrypted ? 8 : dataEnd, extraAAD: UnsafeRawPointer(word),
+                 dataEnd: dataEnd, operation: operation)
+        if let slot {
+            rtcpReceived.values[slot].add(index)
+        } else {
+            var window = SRTCPReplayWindow()
+            window.add(index)
+            rtcpReceived[ssrc] = window
+        }
+        return dataEnd
+    }
+
+    // MARK: AES-GCM
+
+    private typealias IV = (UInt32, UInt64)  // 12 bytes once stored big-endian
+
+    /// Encrypts `base[aadLength..<dataEnd]` in place and writes the tag at `dataEnd`. AAD: `base[0..<aadLength]`,
+    /// then the 4 bytes at `extraAAD` if any.
+    private func seal(
+        _ cipher: OpaquePointer, iv: IV, _ base: UnsafeMutableRawPointer, aadLength: Int,
+        extraAAD: UnsafeRawPointer?, dataEnd: Int, operation: String
+    ) throws(SRTPError) {
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var outLength: Int32 = 0
+        var ok = Self.withIV(iv) { EVP_EncryptInit_ex(cipher, nil, nil, nil, $0) } == 1
+        ok = ok && EVP_EncryptUpdate(cipher, nil, &outLength, bytes, Int32(aadLength)) == 1
+        if let extraAAD {
+            ok = ok && EVP_EncryptUpdate(cipher, nil, &outLength, extraAAD.assumingMemoryBound(to: UInt8.self), 4) == 1
+        }
+        let plainLength = dataEnd - aadLength
+        if plainLength > 0 {
+            ok = ok && EVP_EncryptUpdate(cipher, bytes + aadLength, &outLength, bytes + aadLength,
+                                         Int32(plainLength)) == 1
+        }
+        ok = ok && EVP_EncryptFinal_ex(cipher, bytes + dataEnd, &outLength) == 1
+        ok = ok && EVP_CIPHER_CTX_ctrl(cipher, cb_EVP_CTRL_GCM_GET_TAG(), Int32(Self.tagLength), base + dataEnd) == 1
+        guard ok else { throw SRTPError(code: SRTPError.cipherFailureCode, operation: operation) }
+    }
+
+    /// Decrypts `base[aadLength..<dataEnd]` in place and verifies the tag at `dataEnd`.
+    private func open(
+        _ cipher: OpaquePointer, iv: IV, _ base: UnsafeMutableRawPointer, aadLength: Int,
+        extraAAD: UnsafeRawPointer?, dataEnd: Int, operation: String
+    ) throws(SRTPError) {
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        var outLength: Int32 = 0
+        var ok = Self.withIV(iv) { EVP_DecryptInit_ex(cipher, nil, nil, nil, $0) } == 1
+        ok = ok && EVP_DecryptUpdate(cipher, nil, &outLength, bytes, Int32(aadLength)) == 1
+        if let extraAAD {
+            ok = ok && EVP_DecryptUpdate(cipher, nil, &outLength, extraAAD.assumingMemoryBound(to: UInt8.self), 4) == 1
+        }
+        let cipherLength = dataEnd - aadLength
+        if cipherLength > 0 {
+            ok = ok && EVP_DecryptUpdate(cipher, bytes + aadLength, &outLength, bytes + aadLength,
+                                         Int32(cipherLength)) == 1
+        }
+        ok = ok && EVP_CIPHER_CTX_ctrl(cipher, cb_EVP_CTRL_GCM_SET_TAG(), Int32(Self.tagLength), base + dataEnd) == 1
+        guard ok else { throw SRTPError(code: SRTPError.cipherFailureCode, operation: operation) }
+        // Final checks the tag; the caller drops the packet (its payload is garbage now) on failure.
+        guard EVP_DecryptFinal_ex(cipher, bytes + dataEnd, &outLength) == 1 else {
+            throw SRTPError(code: SRTPError.authenticationFailureCode, operation: operation)
+        }
+    }
+
+    @inline(__always)
+    private static func withIV<R>(_ iv: IV, _ body: (UnsafePointer<UInt8>) -> R) -> R {
+        var storage: (UInt64, UInt64) = (0, 0)  // 16 bytes on the stack; the IV is the first 12
+        return withUnsafeMutableBytes(of: &storage) { raw in
+            raw.storeBytes(of: iv.0.bigEndian, toByteOffset: 0, as: UInt32.self)
+            raw.storeBytes(of: iv.1.bigEndian, toByteOffset: 4, as: UInt64.self)
+            return body(UnsafePointer(raw.baseAddress!.assumingMemoryBound(to: UInt8.self)))
+        }
+    }
+
+    /// 0x0000 || SSRC || ROC || SEQ, XOR the salt.
+    private static func rtpIV(salt: (high: UInt32, low: UInt64), ssrc: UInt32, index: UInt64) -> IV {
+        (salt.high ^ (ssrc >> 16), salt.low ^ (UInt64(ssrc & 0xffff) << 48 | (index & 0xffff_ffff_ffff)))
+    }
+
+    /// 0x0000 || SSRC || 0x0000 || index (31 bits), XOR the salt.
+    private static func rtcpIV(salt: (high: UInt32, low: UInt64), ssrc: UInt32, index: UInt32) -> IV {
+        (salt.high ^ (ssrc >> 16), salt.low ^ (UInt64(ssrc & 0xffff) << 48 | UInt64(index & 0x7fff_ffff)))
+    }
+
+    // MARK: Setup
+
+    /// The RTP header's length (fixed header, CSRCs, extension), checked against `length`.
+    private static func rtpHeaderLength(
+        _ base: UnsafeMutableRawPointer, length: Int, operation: String
+    ) throws(SRTPError) -> Int {
+        let parseError = SRTPError(code: SRTPError.parseErrorCode, operation: operation)
+        guard length >= 12 else { throw parseError }
+        let first = base.load(as: UInt8.self)
+        var headerLength = 12 + 4 * Int(first & 0x0f)
+        if first & 0x10 != 0 {
+            guard length >= headerLength + 4 else { throw parseError }
+            let words = UInt16(bigEndian: base.loadUnaligned(fromByteOffset: headerLength + 2, as: UInt16.self))
+            headerLength += 4 + 4 * Int(words)
+        }
+        guard length >= headerLength else { throw parseError }
+        return headerLength
+    }
+
+    private static func split(_ salt: [UInt8]) -> (high: UInt32, low: UInt64) {
+        (salt[0..<4].reduce(0) { $0 << 8 | UInt32($1) }, salt[4..<12].reduce(0) { $0 << 8 | UInt64($1) })
+    }
+
+    /// RFC 3711 §4.3.1 with kdr 0: AES-128-CTR keystream under the master key, IV = (salt14 XOR label at byte 7) || 0x0000.
+    private static func derive(label: UInt8, count: Int, masterKey: [UInt8], masterSalt: [UInt8]) -> [UInt8]? {
+        var iv = masterSalt + [UInt8](repeating: 0, count: 16 - masterSalt.count)
+        iv[7] ^= label
+        guard let context = EVP_CIPHER_CTX_new() else { return nil }
+        defer { EVP_CIPHER_CTX_free(context) }
+        let zeros = [UInt8](repeating: 0, count: count)
+        var output = [UInt8](repeating: 0, count: count + 16)
+        var written: Int32 = 0
+        guard EVP_EncryptInit_ex(context, EVP_aes_128_ctr(), nil, masterKey, iv) == 1,
+              EVP_EncryptUpdate(context, &output, &written, zeros, Int32(count)) == 1, written == Int32(count)
+        else { return nil }
+        return Array(output.prefix(count))
+    }
+
+    private static func makeCipher(key: [UInt8], encrypt: Bool) -> OpaquePointer? {
+        guard let context = EVP_CIPHER_CTX_new() else { return nil }
+        let ok = encrypt
+            ? EVP_EncryptInit_ex(context, EVP_aes_128_gcm(), nil, nil, nil) == 1
+              && EVP_CIPHER_CTX_ctrl(context, cb_EVP_CTRL_GCM_SET_IVLEN(), 12, nil) == 1
+              && EVP_EncryptInit_ex(context, nil, nil, key, nil) == 1
+            : EVP_DecryptInit_ex(context, EVP_aes_128_gcm(), nil, nil, nil) == 1
+              && EVP_CIPHER_CTX_ctrl(context, cb_EVP_CTRL_GCM_SET_IVLEN(), 12, nil) == 1
+              && EVP_DecryptInit_ex(context, nil, nil, key, nil) == 1
+        guard ok else {
+            EVP_CIPHER_CTX_free(context)
+            return nil
+        }
+        return context
+    }
+}
