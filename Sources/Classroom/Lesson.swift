@@ -46,10 +46,9 @@ final class Lesson {
 
     func unregisterTrack(_ trackID: String, of participant: Participant) {
         tracks[trackID] = nil
-        // Subscribers' down tracks end with the receiver; their m-lines go inactive on their next offer.
+        // The router ended subscribers' down tracks with the receiver; their m-lines go inactive on their next offer.
         for other in participants.values where other !== participant {
             for (mid, subscription) in other.subscriptions where subscription.trackID == trackID {
-                router.unsubscribe(subscription.downTrack)
                 other.subscriptions[mid] = nil
             }
         }

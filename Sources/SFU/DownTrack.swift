@@ -42,8 +42,6 @@ public final class DownTrack {
         self.forwarder = Forwarder(kind: receiver.kind)
     }
 
-    func sourceEnded() { receiver = nil }
-
     @inline(__always)
     func forward(_ packet: RTPView, now: Double, scratch: UnsafeMutableRawBufferPointer) {
         let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[packet.payloadRange])

@@ -56,11 +56,6 @@ public final class Receiver {
         downTracks.removeAll { $0 === downTrack }
     }
 
-    func detachAll() {
-        for track in downTracks { track.sourceEnded() }
-        downTracks.removeAll()
-    }
-
     /// Asks the publisher for a key frame soon (throttled per publisher track).
     public func requestKeyframe() { keyframeWanted = true }
 

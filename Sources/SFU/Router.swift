@@ -56,7 +56,8 @@ public final class Router {
 
     public func unpublish(_ receiver: Receiver) {
         let peer = receiver.publisher
-        receiver.detachAll()
+        // Its down tracks end with it: out of the subscribers' tables too, not just cut off from the source.
+        for track in receiver.downTracks { unsubscribe(track) }
         peer.receivers.removeAll { $0 === receiver }
         peer.receiversBySSRC = peer.receiversBySSRC.filter { $0.value !== receiver }
         peer.receiversByRTXSSRC = peer.receiversByRTXSSRC.filter { $0.value !== receiver }

@@ -111,6 +111,15 @@ func vp8Packet(ssrc: UInt32, sequence: UInt16, timestamp: UInt32, keyframe: Bool
         #expect(publisherSink.feedback.contains { if case .pictureLossIndication = $0 { true } else { false } })
     }
 
+    @Test func unpublishEndsTheSubscribersDownTracks() {
+        let (publisher, subscriber, receiver, _) = setUp()
+        router.unpublish(receiver)
+        #expect(subscriber.downTracks.isEmpty)
+        #expect(subscriber.downTracksBySSRC.isEmpty)
+        feed(vp8Packet(ssrc: 1111, sequence: 1, timestamp: 0, keyframe: true), from: publisher, now: 0)
+        #expect(subscriberSink.rtp.isEmpty)
+    }
+
     @Test func publisherRestartKeepsTheOutgoingStreamContinuous() throws {
         let (publisher, _, receiver, _) = setUp()
         feed(vp8Packet(ssrc: 1111, sequence: 500, timestamp: 90000, keyframe: true), from: publisher, now: 0)
