@@ -23,7 +23,6 @@ public final class Receiver {
     private var keyframeWanted = false
     private var missing: [UInt16: (firstSeen: Double, lastNack: Double, tries: Int)] = [:]
     public private(set) var packetsReceived = 0
-    public private(set) var keyframesReceived = 0
 
     static let keyframeRequestInterval = 0.5
 
@@ -73,10 +72,6 @@ public final class Receiver {
             }
         }
         buffer?.store(view.bytes, sequence: sequence)
-        if kind == .video, let descriptor = VP8PayloadDescriptor(UnsafeRawBufferPointer(rebasing: view.bytes[view.payloadRange])),
-           descriptor.isKeyframeStart {
-            keyframesReceived += 1
-        }
         for downTrack in downTracks {
             downTrack.forward(view, now: now, scratch: scratch)
         }
