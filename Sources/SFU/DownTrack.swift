@@ -13,8 +13,11 @@ public final class DownTrack {
     public let extensionIDs: HeaderExtensionIDs
     /// The subscriber-side mid, written into the mid header extension so the subscriber routes by it.
     private let midBytes: [UInt8]
-    public private(set) weak var receiver: Receiver?
-    unowned let subscriber: PeerMedia
+    /// The source while subscribed; nil once ended. Strong, like `subscriber`: the Router ends every down track it
+    /// removes (`Router.unsubscribe`), which breaks the cycles, and weak/unowned loads cost a runtime call per packet.
+    public private(set) var receiver: Receiver?
+    let subscriber: PeerMedia
+    private let sink: any PacketSink
 
     private var munger = RTPMunger()
     private var forwarder: Forwarder
@@ -34,6 +37,7 @@ public final class DownTrack {
         self.kind = receiver.kind
         self.receiver = receiver
         self.subscriber = subscriber
+        self.sink = subscriber.sink
         self.ssrc = ssrc
         self.rtxSSRC = codec.rtxPayloadType == nil ? nil : rtxSSRC
         self.codec = codec
@@ -42,24 +46,28 @@ public final class DownTrack {
         self.forwarder = Forwarder(kind: receiver.kind)
     }
 
+    /// Forwards one packet of `receiver` (this track's source, passed in so the hot path loads no reference).
     @inline(__always)
-    func forward(_ packet: RTPView, now: Double, scratch: UnsafeMutableRawBufferPointer) {
+    func forward(_ packet: RTPView, from receiver: Receiver, now: Double, scratch: UnsafeMutableRawBufferPointer) {
         let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[packet.payloadRange])
         let decision = forwarder.decide(payload: payload, sourceChanged: munger.isNewSource(packet.ssrc))
-        guard decision == .forward, let receiver else {
+        guard decision == .forward else {
             packetsDropped += 1
-            receiver?.requestKeyframe()
+            receiver.requestKeyframe()
             return
         }
         let mapped = munger.map(ssrc: packet.ssrc, sequence: packet.sequenceNumber, timestamp: packet.timestamp,
                                 clockRate: receiver.codec.clockRate, now: now)
-        let length = write(packet, sequence: mapped.sequence, timestamp: mapped.timestamp, payloadType: codec.payloadType,
-                           ssrc: ssrc, prefix: nil, now: now, into: scratch)
+        let length = write(packet, from: receiver, sequence: mapped.sequence, timestamp: mapped.timestamp,
+                           payloadType: codec.payloadType, ssrc: ssrc, prefix: nil, now: now, into: scratch)
         guard length > 0 else { packetsDropped += 1; return }
         packetsSent &+= 1
         octetsSent &+= UInt32(truncatingIfNeeded: packet.payloadRange.count)
-        subscriber.sink?.sendRTP(scratch, length: length)
+        sink.sendRTP(scratch, length: length)
     }
+
+    /// Unsubscribed: no source any more.
+    func end() { receiver = nil }
 
     /// Serves a NACK from the subscriber out of the publisher's retransmission buffer.
     func retransmit(_ lost: [UInt16], now: Double, scratch: UnsafeMutableRawBufferPointer) {
@@ -71,15 +79,15 @@ public final class DownTrack {
             let length: Int
             if let rtxPayloadType = codec.rtxPayloadType, let rtxSSRC {
                 rtxSequence &+= 1
-                length = write(packet, sequence: rtxSequence, timestamp: timestamp, payloadType: rtxPayloadType,
-                               ssrc: rtxSSRC, prefix: outgoing, now: now, into: scratch)
+                length = write(packet, from: receiver, sequence: rtxSequence, timestamp: timestamp,
+                               payloadType: rtxPayloadType, ssrc: rtxSSRC, prefix: outgoing, now: now, into: scratch)
             } else {
-                length = write(packet, sequence: outgoing, timestamp: timestamp, payloadType: codec.payloadType,
-                               ssrc: ssrc, prefix: nil, now: now, into: scratch)
+                length = write(packet, from: receiver, sequence: outgoing, timestamp: timestamp,
+                               payloadType: codec.payloadType, ssrc: ssrc, prefix: nil, now: now, into: scratch)
             }
             guard length > 0 else { continue }
             retransmitted += 1
-            subscriber.sink?.sendRTP(scratch, length: length)
+            sink.sendRTP(scratch, length: length)
         }
     }
 
@@ -105,14 +113,15 @@ public final class DownTrack {
     /// Writes the outgoing packet: fixed header, the subscriber's extensions, an optional RTX original sequence
     /// number, then the payload (with padding). Returns the length, or 0 if it does not fit.
     @inline(__always)
-    private func write(_ packet: RTPView, sequence: UInt16, timestamp: UInt32, payloadType: UInt8, ssrc: UInt32,
-                       prefix: UInt16?, now: Double, into out: UnsafeMutableRawBufferPointer) -> Int {
+    private func write(_ packet: RTPView, from receiver: Receiver, sequence: UInt16, timestamp: UInt32,
+                       payloadType: UInt8, ssrc: UInt32, prefix: UInt16?, now: Double,
+                       into out: UnsafeMutableRawBufferPointer) -> Int {
         var extensions = RTPExtensionWriter(buffer: out, offset: 12)
         if extensionIDs.mid != 0 {
             midBytes.withUnsafeBytes { extensions.append(id: extensionIDs.mid, bytes: $0) }
         }
-        if extensionIDs.audioLevel != 0, let sourceID = receiver?.extensionIDs.audioLevel, sourceID != 0,
-           let range = packet.extensionElement(id: sourceID) {
+        if extensionIDs.audioLevel != 0, receiver.extensionIDs.audioLevel != 0,
+           let range = packet.extensionElement(id: receiver.extensionIDs.audioLevel) {
             extensions.append(id: extensionIDs.audioLevel, bytes: UnsafeRawBufferPointer(rebasing: packet.bytes[range]))
         }
         if extensionIDs.absSendTime != 0 {

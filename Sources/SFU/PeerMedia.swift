@@ -5,7 +5,9 @@ import RTCP
 /// and the RTCP state of its transport. Lives on the room's media loop.
 public final class PeerMedia {
     public let id: String
-    public weak var sink: (any PacketSink)?
+    /// Strong: the transport has no reference back, and a weak load on every forwarded packet costs a side-table
+    /// refcount round trip. The router drops the peer (and with it the sink) when the participant leaves.
+    public let sink: any PacketSink
     /// SSRC used as the sender of RTCP we originate towards this peer.
     public let rtcpSSRC = UInt32.random(in: 1...UInt32.max)
 

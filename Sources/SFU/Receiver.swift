@@ -73,7 +73,7 @@ public final class Receiver {
         }
         buffer?.store(view.bytes, sequence: sequence)
         for downTrack in downTracks {
-            downTrack.forward(view, now: now, scratch: scratch)
+            downTrack.forward(view, from: self, now: now, scratch: scratch)
         }
     }
 
@@ -101,7 +101,7 @@ public final class Receiver {
         guard let restoredView = RTPView(UnsafeRawBufferPointer(restored)) else { return }
         if buffer?.packet(originalSequence) != nil { return }  // already have it
         buffer?.store(restoredView.bytes, sequence: originalSequence)
-        for downTrack in downTracks { downTrack.forward(restoredView, now: now, scratch: scratch) }
+        for downTrack in downTracks { downTrack.forward(restoredView, from: self, now: now, scratch: scratch) }
     }
 
     func handleSenderReport(_ report: SenderReport, now: Double) {
@@ -129,8 +129,6 @@ public final class Receiver {
             lastKeyframeRequest = now
             packets.append(.pictureLossIndication(PictureLossIndication(senderSSRC: senderSSRC, mediaSSRC: ssrc)))
         }
-        // Keep asking while a down track still waits for a key frame (the first request may have been lost).
-        if downTracks.contains(where: { $0.waitingForKeyframe }) { keyframeWanted = true }
         if !missing.isEmpty {
             var lost: [UInt16] = []
             for (sequence, entry) in missing {

@@ -15,7 +15,12 @@ public final class Router {
     static let transportFeedbackInterval = 0.1
 
     public init() {}
-    deinit { scratch.deallocate() }
+
+    deinit {
+        // Down tracks and their peers reference each other until unsubscribed: end them all.
+        for peer in Array(peers.values) { removePeer(peer) }
+        scratch.deallocate()
+    }
 
     // MARK: Membership
 
@@ -78,6 +83,7 @@ public final class Router {
 
     public func unsubscribe(_ track: DownTrack) {
         track.receiver?.detach(track)
+        track.end()
         let subscriber = track.subscriber
         subscriber.downTracks.removeAll { $0 === track }
         subscriber.downTracksBySSRC = subscriber.downTracksBySSRC.filter { $0.value !== track }
@@ -135,7 +141,7 @@ public final class Router {
             for receiver in peer.receivers {
                 feedback.append(contentsOf: receiver.pendingFeedback(senderSSRC: peer.rtcpSSRC, now: now))
             }
-            if !feedback.isEmpty { peer.sink?.sendRTCP(RTCPCompound.serialize(feedback)) }
+            if !feedback.isEmpty { peer.sink.sendRTCP(RTCPCompound.serialize(feedback)) }
         }
         if now >= nextTransportFeedback {
             nextTransportFeedback = now + Self.transportFeedbackInterval
@@ -143,7 +149,7 @@ public final class Router {
                 guard let media = peer.receivers.first?.ssrc,
                       let feedback = peer.feedbackRecorder.makeFeedback(senderSSRC: peer.rtcpSSRC, mediaSSRC: media)
                 else { continue }
-                peer.sink?.sendRTCP(RTCPCompound.serialize([.transportWideFeedback(feedback)]))
+                peer.sink.sendRTCP(RTCPCompound.serialize([.transportWideFeedback(feedback)]))
             }
         }
         if now >= nextReports {
@@ -166,6 +172,6 @@ public final class Router {
                 packets.append(.receiverReport(ReceiverReport(ssrc: peer.rtcpSSRC, reports: chunk)))
             }
         }
-        peer.sink?.sendRTCP(RTCPCompound.serialize(packets))
+        peer.sink.sendRTCP(RTCPCompound.serialize(packets))
     }
 }

@@ -45,6 +45,8 @@ public final class PeerTransport: @unchecked Sendable {
     public var remoteAddress: TransportAddress? { ice.selectedAddress }
 
     private unowned let server: TransportServer
+    /// The server's socket, held directly: sending is per packet, and an unowned load is a runtime call.
+    private let socket: UDPMediaSocket
     private var ice: ICELiteAgent
     private var dtls: DTLSEndpoint?
     private var srtpIn: SRTPContext?
@@ -58,6 +60,7 @@ public final class PeerTransport: @unchecked Sendable {
     init(server: TransportServer, local: ICECredentials, remoteUfrag: String,
          remoteFingerprint: (algorithm: String, value: String), dtlsRole: DTLSRole, consentTimeout: Double) {
         self.server = server
+        self.socket = server.socket
         self.localCredentials = local
         self.remoteFingerprint = remoteFingerprint
         self.dtlsRole = dtlsRole
@@ -73,7 +76,7 @@ public final class PeerTransport: @unchecked Sendable {
         let previous = ice.selectedAddress
         switch ice.handle(stun: UnsafeRawBufferPointer(bytes), from: source, now: now) {
         case .respond(let response, let to, _):
-            server.socket.send(response, to: to)
+            socket.send(response, to: to)
             if let selected = ice.selectedAddress, selected != previous {
                 server.addressChanged(self, from: previous, to: selected)
             }
@@ -131,7 +134,7 @@ public final class PeerTransport: @unchecked Sendable {
             return
         }
         counters.rtpSent += 1
-        server.socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<protected]), to: address)
+        socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<protected]), to: address)
     }
 
     public func sendRTCP(_ bytes: [UInt8]) {
@@ -143,7 +146,7 @@ public final class PeerTransport: @unchecked Sendable {
             return
         }
         counters.rtcpSent += 1
-        server.socket.send(UnsafeRawBufferPointer(rebasing: rtcpScratch[0..<protected]), to: address)
+        socket.send(UnsafeRawBufferPointer(rebasing: rtcpScratch[0..<protected]), to: address)
     }
 
     /// Room an outbound RTP buffer needs after the packet for the SRTP trailer.
@@ -152,7 +155,7 @@ public final class PeerTransport: @unchecked Sendable {
     public func close(reason: TransportCloseReason = .local) {
         guard state != .closed else { return }
         if let dtls, state == .connected, let address = ice.selectedAddress {
-            for datagram in dtls.close().datagrams { server.socket.send(datagram, to: address) }
+            for datagram in dtls.close().datagrams { socket.send(datagram, to: address) }
         }
         state = .closed
         ice.close()
@@ -178,7 +181,7 @@ public final class PeerTransport: @unchecked Sendable {
 
     private func apply(_ output: DTLSOutput) {
         if let address = ice.selectedAddress {
-            for datagram in output.datagrams { server.socket.send(datagram, to: address) }
+            for datagram in output.datagrams { socket.send(datagram, to: address) }
         }
         switch output.event {
         case .connected(let keys)?:

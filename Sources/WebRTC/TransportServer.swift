@@ -22,6 +22,8 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     private var byAddress: [TransportAddress: PeerTransport] = [:]
     private var transports: [ObjectIdentifier: PeerTransport] = [:]
     private var tickHooks: [(Double) -> Void] = []
+    private var nextTransportSweep = 0.0
+    static let transportSweepInterval = 0.05
 
     public init(socket: UDPMediaSocket, certificate: DTLSCertificate, announcedAddress: String) {
         self.socket = socket
@@ -83,7 +85,11 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     }
 
     public func tick(now: Double) {
-        for transport in Array(transports.values) { transport.tick(now: now) }
+        // Transport timers (consent: seconds; DTLS retransmission: ≥ 1 s) need no 10 ms sweep over every peer.
+        if now >= nextTransportSweep {
+            nextTransportSweep = now + Self.transportSweepInterval
+            for transport in Array(transports.values) { transport.tick(now: now) }  // a copy: tick may close one
+        }
         for hook in tickHooks { hook(now) }
     }
 }
