@@ -3,15 +3,29 @@ import CSocket
 import SRTP
 
 /// This machine's floor for forwarding one packet: SRTP protect (AEAD_AES_128_GCM, the profile the server
-/// negotiates first) and one UDP `sendto` to a loopback sink, with no SFU logic at all. The packets are the clip's
-/// real VP8 packets (same sizes as the load). Only this thread's CPU time around protect/send is counted; the sink
-/// is drained between batches outside the measurement (on loopback the receiver's softirq path is still charged to
-/// the sender, as it is for the server).
+/// negotiates first) and one UDP `sendto`, with no SFU logic at all. The packets are the clip's real VP8 packets
+/// (same sizes as the load); only this thread's CPU time around protect/send is counted. Two variants:
+/// - idle sink: one socket, drained between batches outside the measurement — the cheapest case, and no longer
+///   what the server meets;
+/// - live receivers (`LiveFloor.swift`, the one reports compare against): one packet fanned out to N sockets that
+///   another thread reads as the generator does, one SRTP session per receiver. On loopback the receiver's softirq
+///   path, its wake-ups and the cross-CPU contention on its socket are charged to the sender, as for the server.
 enum Floor {
-    static func measure(video: VideoClip?, audio: AudioClip? = nil, seconds: Double = 2, sessions: Int = 1) throws -> FloorResult {
+    static func measure(video: VideoClip?, audio: AudioClip? = nil, seconds: Double = 2, sessions: Int = 1,
+                        liveReceivers: Int = 100) throws -> FloorResult {
+        let packets = rtpPackets(video: video, audio: audio)
+        var result = try measureIdleSink(packets: packets, seconds: seconds, sessions: sessions)
+        let live = try measureLive(packets: packets, receivers: liveReceivers, seconds: seconds)
+        result.liveReceivers = liveReceivers
+        result.liveUs = live
+        return result
+    }
+
+    /// The clip's payloads as RTP packets with the same header the generator sends, with room for the SRTP tag.
+    static func rtpPackets(video: VideoClip?, audio: AudioClip?) -> [[UInt8]] {
         var payloads: [[UInt8]] = video?.frames.flatMap(\.chunks) ?? []
         if payloads.isEmpty { payloads = audio?.packets ?? [[UInt8](repeating: 0x5A, count: 1100)] }
-        let packets: [[UInt8]] = payloads.map { chunk in
+        return payloads.map { chunk in
             var packet = [UInt8](repeating: 0, count: 24 + 4 + chunk.count + Engine.trailer)
             packet.withUnsafeMutableBytes {
                 _ = writeRTPHeader($0, marker: false, payloadType: 96, sequence: 0, timestamp: 0, ssrc: 0x1234_5678,
@@ -20,6 +34,10 @@ enum Floor {
             packet.replaceSubrange(28..<28 + chunk.count, with: chunk)
             return packet
         }
+    }
+
+    /// Protect and send to one idle sink (drained between batches, outside the measurement).
+    static func measureIdleSink(packets: [[UInt8]], seconds: Double, sessions: Int) throws -> FloorResult {
         // `sessions` > 1: one SRTP session per simulated subscriber, used round-robin (as a fan-out does).
         let contexts = try (0..<max(1, sessions)).map { _ in
             try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: (0..<28).map { _ in UInt8.random(in: 0...255) },
@@ -89,6 +107,7 @@ enum Floor {
         return FloorResult(packets: bothCount, meanPacketBytes: Double(bytes) / Double(max(1, bothCount)),
                            protectUs: Double(protectNs) / 1000 / Double(max(1, protectCount)),
                            sendUs: Double(sendNs) / 1000 / Double(max(1, sendCount)),
-                           protectAndSendUs: Double(bothNs) / 1000 / Double(max(1, bothCount)))
+                           protectAndSendUs: Double(bothNs) / 1000 / Double(max(1, bothCount)), liveReceivers: 0,
+                           liveUs: .nan)
     }
 }

@@ -9,6 +9,7 @@ extension Runner {
         engine.resetWindow()
         let start = engine.window.startNs
         let cpuStart = options.server?.cpuSeconds()
+        let timesStart = options.server?.cpuTimes()
         let genStart = cbl_process_cpu_ns()
         let end = start + UInt64(windowSeconds * 1e9)
         var lastReport = (ns: start, received: 0, cpu: cpuStart)
@@ -48,6 +49,8 @@ extension Runner {
             return first == 0 ? .infinity : Float(Double(first - client.joinStartNs) / 1e6)
         }.sorted()
         let usPerPacket = serverCPU.map { received > 0 ? $0 * 1e6 / Double(received) : .nan }
+        let times = timesStart.flatMap { s in options.server?.cpuTimes().map { ($0.user - s.user, $0.system - s.system) } }
+        func perPacket(_ seconds: Double?) -> Double? { seconds.map { received > 0 ? $0 * 1e6 / Double(received) : .nan } }
         let failed = engine.clients.filter { $0.failure != nil || !$0.srtpReady }
         for client in failed.prefix(5) { problems.append("client \(client.index) (\(client.role)): \(client.failure ?? "not connected")") }
         return StepResult(
@@ -61,8 +64,10 @@ extension Runner {
             latencyP50us: percentile(latencies, 50), latencyP99us: percentile(latencies, 99),
             latencyMaxUs: Double(latencies.last ?? .nan),
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
-            floorUsPerPacket: floor.protectAndSendUs,
-            floorRatio: usPerPacket.map { floor.protectAndSendUs / $0 },
+            serverUserUsPerPacket: perPacket(times?.0), serverSystemUsPerPacket: perPacket(times?.1),
+            floorUsPerPacket: floor.liveUs,
+            floorRatio: usPerPacket.map { floor.liveUs / $0 },
+            idleSinkFloorRatio: usPerPacket.map { floor.protectAndSendUs / $0 },
             serverRSSPerStreamKB: rssPerStream,
             joinToFirstMediaMsP50: percentile(firsts, 50), joinToFirstMediaMsMax: Double(firsts.last ?? .nan),
             loadGeneratorCPUPercent: 100 * genCPU / duration, keyframeRequests: w.keyframeRequests,

@@ -6,12 +6,15 @@ struct ServerProcess {
     static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
     /// utime + stime of all threads, in seconds.
-    func cpuSeconds() -> Double? {
+    func cpuSeconds() -> Double? { cpuTimes().map { $0.user + $0.system } }
+
+    /// utime and stime of all threads, in seconds.
+    func cpuTimes() -> (user: Double, system: Double)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = text.lastIndex(of: ")") else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Self.ticksPerSecond
+        return (user / Self.ticksPerSecond, system / Self.ticksPerSecond)
     }
 
     /// VmRSS in KiB.
@@ -63,9 +66,15 @@ struct StepResult: Codable {
     var latencyMaxUs: Double
     var serverCPUPercent: Double?
     var serverUsPerForwardedPacket: Double?
+    /// The same split into user and kernel time (the kernel's share is mostly the loopback UDP path).
+    var serverUserUsPerPacket: Double?
+    var serverSystemUsPerPacket: Double?
+    /// The live-receiver floor (see `Floor`).
     var floorUsPerPacket: Double
     /// Floor cost ÷ ClassBridge cost per packet: ClassBridge's packet rate per CPU-second as a share of the floor's.
     var floorRatio: Double?
+    /// The same against the idle-sink floor (no receiver-side cost at all).
+    var idleSinkFloorRatio: Double?
     var serverRSSPerStreamKB: Double?
     var joinToFirstMediaMsP50: Double
     var joinToFirstMediaMsMax: Double
@@ -74,7 +83,8 @@ struct StepResult: Codable {
     var failedClients: Int
 
     static let columns: [(String, Int)] = [("scenario", -9), ("step", -16), ("streams", 7), ("recv pkt/s", 10),
-        ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv CPU", 7), ("µs/pkt", 7), ("floor", 6),
+        ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv CPU", 7), ("µs/pkt", 7), ("usr/sys", 9),
+        ("floor", 6),
         ("KB/strm", 7), ("1st ms p50/max", 15), ("gen CPU", 7)]
 
     static var header: String { pad(columns.map(\.0)) }
@@ -85,7 +95,7 @@ struct StepResult: Codable {
         }
         return Self.pad([scenario, step, String(subscriberStreams), f(receivedPacketsPerSecond, 0), f(receivedMbps, 1),
             f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), serverCPUPercent.map { f($0, 0) + "%" } ?? "-",
-            f(serverUsPerForwardedPacket, 2), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
+            f(serverUsPerForwardedPacket, 2), f(serverUserUsPerPacket, 1) + "/" + f(serverSystemUsPerPacket, 1), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
             f(serverRSSPerStreamKB, 1), f(joinToFirstMediaMsP50, 0) + "/" + f(joinToFirstMediaMsMax, 0),
             f(loadGeneratorCPUPercent, 0) + "%"])
     }
@@ -98,15 +108,25 @@ struct StepResult: Codable {
     }
 }
 
-/// The floor: SRTP protect (AEAD_AES_128_GCM, as the server negotiates) + one `sendto` per packet to a loopback
-/// sink, no SFU logic, measured on this thread's CPU clock.
+/// The floor: SRTP protect (AEAD_AES_128_GCM, as the server negotiates) + one `sendto` per packet, no SFU logic,
+/// measured on this thread's CPU clock: to an idle sink, and fanned out to live receivers (what reports compare to).
 struct FloorResult: Codable {
     var packets: Int
     var meanPacketBytes: Double
     var protectUs: Double
     var sendUs: Double
+    /// Protect + send to one idle sink.
     var protectAndSendUs: Double
-    var packetsPerCPUSecond: Double { 1e6 / protectAndSendUs }
+    var liveReceivers: Int
+    /// Protect + send, one SRTP session per receiver, to `liveReceivers` sockets read by another thread.
+    var liveUs: Double
+    var packetsPerCPUSecond: Double { 1e6 / liveUs }
+
+    var summary: String {
+        String(format: "floor: SRTP GCM protect %.2f µs + sendto %.2f µs = %.2f µs/packet to an idle sink; "
+               + "%.2f µs/packet fanned out to %d live receivers (%.0f packets per CPU-second, %.0f-byte packets)",
+               protectUs, sendUs, protectAndSendUs, liveUs, liveReceivers, packetsPerCPUSecond, meanPacketBytes)
+    }
 }
 
 struct RunReport: Codable {

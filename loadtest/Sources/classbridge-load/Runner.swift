@@ -98,8 +98,7 @@ final class Runner {
 
     func run() throws -> RunReport {
         let floor = try Floor.measure(video: engine.video, audio: engine.audio)
-        print(String(format: "floor: SRTP GCM protect %.2f µs + sendto %.2f µs; together %.2f µs/packet (%.0f packets per CPU-second, %.0f-byte packets)",
-                     floor.protectUs, floor.sendUs, floor.protectAndSendUs, floor.packetsPerCPUSecond, floor.meanPacketBytes))
+        print(floor.summary)
         var results: [StepResult] = []
         let steps = scenario.steps.prefix(options.maxSteps ?? Int.max)
         var last = Scenario.Step(rooms: 1, publishers: 1, subscribers: 0)

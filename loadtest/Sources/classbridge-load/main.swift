@@ -4,14 +4,14 @@ import Foundation
 /// classbridge-load: load generator and floor benchmark for a RUNNING ClassBridge server (loopback).
 ///
 ///   classbridge-load run SCENARIO [--http-port 8080] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
-///   classbridge-load floor [--seconds S]
+///   classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
 ///
 /// SCENARIO is a file or a name in loadtest/scenarios/ (lecture, meeting, audio, patrol, smoke).
 /// Exit status: 0 on success, 1 when the scenario's assertions fail or the run breaks, 2 on bad usage.
 cbl_line_buffer_stdout()
 let usage = """
     usage: classbridge-load run SCENARIO [--http-port PORT] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
-           classbridge-load floor [--seconds S]
+           classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
     """
 var arguments = Array(CommandLine.arguments.dropFirst())
 let value = { (flag: String) -> String? in
@@ -28,9 +28,9 @@ do {
         let seconds = value("--seconds").flatMap(Double.init) ?? 3
         let video = try VideoClip.encode(width: 640, height: 360, fps: 30, kbps: 1000, seconds: 3, maxChunk: 1100)
         let sessions = value("--sessions").flatMap(Int.init) ?? 1
-        let floor = try Floor.measure(video: video, seconds: seconds, sessions: sessions)
-        print("floor (\(sessions) SRTP sessions, " + String(format: "%.0f-byte packets): protect %.2f µs, sendto %.2f µs, protect+sendto %.2f µs/packet = %.0f packets per CPU-second",
-                     floor.meanPacketBytes, floor.protectUs, floor.sendUs, floor.protectAndSendUs, floor.packetsPerCPUSecond))
+        let receivers = value("--receivers").flatMap(Int.init) ?? 100
+        let floor = try Floor.measure(video: video, seconds: seconds, sessions: sessions, liveReceivers: receivers)
+        print("\(sessions) SRTP session(s) on the idle sink; " + floor.summary)
     case "run":
         var options = Options()
         if let port = value("--http-port").flatMap(UInt16.init) { options.httpPort = port }
