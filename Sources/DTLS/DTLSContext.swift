@@ -38,6 +38,7 @@ extension DTLSCertificate {
         SSL_CTX_set_verify(context, cb_SSL_VERIFY_PEER_REQUIRE_CERT(), DTLSCallbacks.verify)
         _ = SSL_CTX_set_options(context, cb_SSL_OP_NO_QUERY_MTU() | cb_SSL_OP_NO_TICKET())
         _ = cb_SSL_CTX_disable_session_cache(context)
+        _ = cb_SSL_CTX_release_buffers(context)
         return true
     }
 

@@ -25,7 +25,6 @@ public final class DTLSEndpoint {
     private var lastNow: Double = 0
     private let ssl: OpaquePointer  // SSL* (holds a reference to the certificate's shared SSL_CTX)
     private let state: DTLSCallbackState
-    private var readBuffer = [UInt8](repeating: 0, count: 16_384 + 2_048)
 
     /// - Parameters:
     ///   - remoteFingerprint: the peer's SDP `a=fingerprint` (algorithm "sha-256", "sha-1", "sha-384", "sha-512";
@@ -203,12 +202,17 @@ public final class DTLSEndpoint {
     }
 
     private func readRecords() -> DTLSOutput {
+        // A buffer only while reading: records are rare once connected, and idle peers are many.
+        withUnsafeTemporaryAllocation(byteCount: 16_384 + 2_048, alignment: 16) { readRecords(into: $0) }
+    }
+
+    private func readRecords(into buffer: UnsafeMutableRawBufferPointer) -> DTLSOutput {
         var records: [[UInt8]] = []
         while true {
             ERR_clear_error()
-            let count = readBuffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+            let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
             if count > 0 {
-                records.append(Array(readBuffer.prefix(Int(count))))
+                records.append(Array(UnsafeRawBufferPointer(rebasing: buffer[0..<Int(count)])))
                 continue
             }
             let error = SSL_get_error(ssl, count)

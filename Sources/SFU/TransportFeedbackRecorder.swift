@@ -2,18 +2,18 @@ import RTCP
 
 /// Records arrival times of a publisher's transport-wide sequence numbers and turns them into transport-cc
 /// feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01), so the publisher's send-side bandwidth estimator
-/// works through the SFU. Storage is allocated once; feedback is built every ~100 ms.
+/// works through the SFU. Storage (32 KB) is allocated once, at the first recorded packet: most peers never
+/// publish, and a lecture has hundreds of them. Feedback is built every ~100 ms.
 struct TransportFeedbackRecorder {
-    private var arrivals: [Int64]          // µs, indexed by unwrapped sequence modulo capacity; -1 = not received
+    private var arrivals: [Int64] = []     // µs, indexed by unwrapped sequence modulo capacity; -1 = not received
     private let capacity = 4096
     private var lowest: Int64?             // first unwrapped sequence not yet reported
     private var highest: Int64 = -1
     private var lastUnwrapped: Int64 = -1
     private var feedbackCount: UInt8 = 0
 
-    init() { arrivals = Array(repeating: -1, count: 4096) }
-
     mutating func record(sequence: UInt16, arrivalMicros: Int64) {
+        if arrivals.isEmpty { arrivals = Array(repeating: -1, count: capacity) }
         let unwrapped: Int64
         if lastUnwrapped < 0 {
             unwrapped = Int64(sequence)

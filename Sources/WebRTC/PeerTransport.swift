@@ -49,10 +49,9 @@ public final class PeerTransport: @unchecked Sendable {
     private let socket: UDPMediaSocket
     private var ice: ICELiteAgent
     private var dtls: DTLSEndpoint?
+    /// One context per direction carries both SRTP and SRTCP (their keys and indexes are separate inside).
     private var srtpIn: SRTPContext?
     private var srtpOut: SRTPContext?
-    private var srtcpIn: SRTPContext?
-    private var srtcpOut: SRTPContext?
     private let remoteFingerprint: (algorithm: String, value: String)
     /// Scratch for RTCP protection: RTCP is built as bytes, copied here and protected in place.
     private let rtcpScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
@@ -97,7 +96,7 @@ public final class PeerTransport: @unchecked Sendable {
         // RFC 5761: with rtcp-mux, payload types 192...223 in the second byte mean RTCP.
         let second = bytes[1]
         if second >= 192 && second <= 223 {
-            guard let srtcpIn, let length = try? srtcpIn.unprotectRTCP(bytes, length: bytes.count) else {
+            guard let srtpIn, let length = try? srtpIn.unprotectRTCP(bytes, length: bytes.count) else {
                 counters.inboundDropped += 1
                 return
             }
@@ -138,10 +137,10 @@ public final class PeerTransport: @unchecked Sendable {
     }
 
     public func sendRTCP(_ bytes: [UInt8]) {
-        guard state == .connected, let srtcpOut, let address = ice.selectedAddress,
+        guard state == .connected, let srtpOut, let address = ice.selectedAddress,
               bytes.count + SRTPContext.maxTrailerLength <= rtcpScratch.count else { return }
         rtcpScratch.copyBytes(from: bytes)
-        guard let protected = try? srtcpOut.protectRTCP(rtcpScratch, length: bytes.count) else {
+        guard let protected = try? srtpOut.protectRTCP(rtcpScratch, length: bytes.count) else {
             counters.protectFailures += 1
             return
         }
@@ -203,8 +202,6 @@ public final class PeerTransport: @unchecked Sendable {
         do {
             srtpIn = try SRTPContext(profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound)
             srtpOut = try SRTPContext(profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound)
-            srtcpIn = try SRTPContext(profile: profile, masterKeyAndSalt: keys.remoteMasterKeyAndSalt, direction: .inbound)
-            srtcpOut = try SRTPContext(profile: profile, masterKeyAndSalt: keys.localMasterKeyAndSalt, direction: .outbound)
         } catch {
             fail("srtp_setup: \(error)")
             return
