@@ -21,6 +21,9 @@ public final class PeerMedia {
     /// Header extension ids of this peer's transport as a publisher (mid, transport-cc).
     public var publisherExtensionIDs = HeaderExtensionIDs()
     var feedbackRecorder = TransportFeedbackRecorder()
+    /// When the Router next sends this peer RTCP reports and transport-cc feedback (its first tick: at once).
+    var nextReport = 0.0
+    var nextTransportFeedback = 0.0
     private var transportSequence = UInt16.random(in: 0...0x7FFF)
     public private(set) var malformedPackets = 0
     public private(set) var unknownSSRCPackets = 0
