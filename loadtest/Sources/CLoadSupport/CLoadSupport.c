@@ -94,3 +94,41 @@ long cbl_recv(int fd, void *buffer, size_t capacity) {
 }
 void cbl_close(int fd) { close(fd); }
 void cbl_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
+
+int cbl_enable_receive_timestamps(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0 ? -errno : 0;
+}
+
+#define CBL_MAX_BATCH 64
+int cbl_recv_batch_stamped(int fd, cbl_datagram *slots, int count) {
+    struct mmsghdr headers[CBL_MAX_BATCH];
+    struct iovec iovs[CBL_MAX_BATCH];
+    union { char bytes[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } control[CBL_MAX_BATCH];
+    if (count > CBL_MAX_BATCH) count = CBL_MAX_BATCH;
+    memset(headers, 0, sizeof(struct mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        iovs[i].iov_base = slots[i].buffer;
+        iovs[i].iov_len = slots[i].capacity;
+        headers[i].msg_hdr.msg_iov = &iovs[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+        headers[i].msg_hdr.msg_control = control[i].bytes;
+        headers[i].msg_hdr.msg_controllen = sizeof control[i].bytes;
+    }
+    int n = recvmmsg(fd, headers, (unsigned int)count, MSG_DONTWAIT, NULL);
+    if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+    // The kernel stamps with CLOCK_REALTIME; the payload's send time is CLOCK_MONOTONIC.
+    int64_t offset = (int64_t)ns(CLOCK_REALTIME) - (int64_t)ns(CLOCK_MONOTONIC);
+    for (int i = 0; i < n; i++) {
+        slots[i].length = headers[i].msg_len;
+        slots[i].arrival_ns = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&headers[i].msg_hdr); c; c = CMSG_NXTHDR(&headers[i].msg_hdr, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            int64_t realtime = (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+            slots[i].arrival_ns = (uint64_t)(realtime - offset);
+        }
+    }
+    return n;
+}

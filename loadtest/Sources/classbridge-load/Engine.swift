@@ -15,6 +15,8 @@ struct Window {
     var receivedBytes = 0
     var videoLatencyUs: [Float] = []
     var audioLatencyUs: [Float] = []
+    /// How long received media waited on its socket for this thread (kernel arrival → handled), µs.
+    var receiveBacklogUs: [Float] = []
     var keyframeRequests = 0
 }
 
@@ -29,7 +31,7 @@ final class Engine {
     let video: VideoClip?
     let audio: AudioClip?
     var window = Window()
-    private var slots: [cb_datagram]
+    private var slots: [cbl_datagram]
     private let slotMemory: UnsafeMutableRawBufferPointer
     let sendBufferPointer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
     private var tokens = [UInt64](repeating: 0, count: 256)
@@ -50,8 +52,8 @@ final class Engine {
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.batch * Self.slotSize, alignment: 16)
         slotMemory = memory
         slots = (0..<Self.batch).map { i in
-            cb_datagram(buffer: memory.baseAddress! + i * Self.slotSize, capacity: Self.slotSize, length: 0,
-                        peer: sockaddr_storage(), peer_length: 0)
+            cbl_datagram(buffer: memory.baseAddress! + i * Self.slotSize, capacity: Self.slotSize, length: 0,
+                         arrival_ns: 0)
         }
     }
 
@@ -81,6 +83,7 @@ final class Engine {
         window = Window()
         window.videoLatencyUs.reserveCapacity(1 << 20)
         window.audioLatencyUs.reserveCapacity(1 << 18)
+        window.receiveBacklogUs.reserveCapacity(1 << 20)
         window.startNs = cbl_monotonic_ns()
         for client in clients { client.windowSentVideo = 0; client.windowSentAudio = 0 }
         for client in clients { for key in client.streams.keys { client.streams[key] = StreamStats(isVideo: client.streams[key]!.isVideo) } }
@@ -127,18 +130,24 @@ final class Engine {
 
     private func receive(_ client: LoadClient) {
         while true {
-            let count = slots.withUnsafeMutableBufferPointer { cb_recv_batch(client.udp, $0.baseAddress, Int32(Self.batch)) }
+            let count = slots.withUnsafeMutableBufferPointer {
+                cbl_recv_batch_stamped(client.udp, $0.baseAddress, Int32(Self.batch))
+            }
             guard count > 0 else { return }
             let now = cbl_monotonic_ns()
             for i in 0..<Int(count) {
                 let buffer = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: Self.slotSize)
-                handle(client, buffer, length: slots[i].length, now: now)
+                let arrival = slots[i].arrival_ns == 0 ? now : slots[i].arrival_ns
+                handle(client, buffer, length: slots[i].length, now: now, arrival: arrival)
             }
             if count < Self.batch { return }
         }
     }
 
-    private func handle(_ client: LoadClient, _ buffer: UnsafeMutableRawBufferPointer, length: Int, now: UInt64) {
+    /// `arrival`: when the kernel queued the datagram on the client's socket (the latency's end: what the SFU and
+    /// the loopback add, not this thread's own backlog, which `now` − `arrival` measures).
+    private func handle(_ client: LoadClient, _ buffer: UnsafeMutableRawBufferPointer, length: Int, now: UInt64,
+                        arrival: UInt64) {
         guard length > 0 else { return }
         let first = buffer[0]
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
@@ -159,7 +168,8 @@ final class Engine {
             let counter = view.bytes.be32( end - 12)
             let sent = UInt64(view.bytes.be32( end - 8)) << 32 | UInt64(view.bytes.be32( end - 4))
             let isVideo = view.payloadType == PayloadType.vp8
-            let latency = Float(Int64(bitPattern: now &- sent)) / 1000
+            let latency = Float(Int64(bitPattern: arrival &- sent)) / 1000
+            if window.receiveBacklogUs.count < 4_000_000 { window.receiveBacklogUs.append(Float(Int64(bitPattern: now &- arrival)) / 1000) }
             var stats = client.streams[view.ssrc] ?? StreamStats(isVideo: isVideo)
             if stats.firstCounter == nil { stats.firstCounter = counter }
             if Int32(bitPattern: counter &- stats.lastCounter) > 0 || stats.received == 0 { stats.lastCounter = counter }

@@ -63,6 +63,7 @@ extension Runner {
             lossPercent: expected > 0 ? max(0, 100 * Double(expected - got) / Double(expected)) : 0,
             latencyP50us: percentile(latencies, 50), latencyP99us: percentile(latencies, 99),
             latencyMaxUs: Double(latencies.last ?? .nan),
+            generatorBacklogP99us: percentile(w.receiveBacklogUs.sorted(), 99),
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
             serverUserUsPerPacket: perPacket(times?.0), serverSystemUsPerPacket: perPacket(times?.1),
             floorUsPerPacket: floor.liveUs,

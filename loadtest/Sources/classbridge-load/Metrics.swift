@@ -64,6 +64,8 @@ struct StepResult: Codable {
     var latencyP50us: Double
     var latencyP99us: Double
     var latencyMaxUs: Double
+    /// The generator's own receive backlog (kernel arrival → handled), not part of the latency above.
+    var generatorBacklogP99us: Double
     var serverCPUPercent: Double?
     var serverUsPerForwardedPacket: Double?
     /// The same split into user and kernel time (the kernel's share is mostly the loopback UDP path).
