@@ -15,7 +15,7 @@ enum Floor {
                         liveReceivers: Int = 100) throws -> FloorResult {
         let packets = rtpPackets(video: video, audio: audio)
         var result = try measureIdleSink(packets: packets, seconds: seconds, sessions: sessions)
-        let live = try measureLive(packets: packets, receivers: liveReceivers, seconds: seconds)
+        let live = try measureLive(packets: packets, receivers: liveReceivers, seconds: seconds / 5, rounds: 5)
         result.liveReceivers = liveReceivers
         result.liveUs = live
         return result

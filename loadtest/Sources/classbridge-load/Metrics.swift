@@ -77,6 +77,12 @@ struct StepResult: Codable {
     var floorRatio: Double?
     /// The same against the idle-sink floor (no receiver-side cost at all).
     var idleSinkFloorRatio: Double?
+
+    /// Adopts the live floor measured right after this step.
+    mutating func use(floorUsPerPacket floor: Double) {
+        floorUsPerPacket = floor
+        floorRatio = serverUsPerForwardedPacket.map { floor / $0 }
+    }
     var serverRSSPerStreamKB: Double?
     var joinToFirstMediaMsP50: Double
     var joinToFirstMediaMsMax: Double

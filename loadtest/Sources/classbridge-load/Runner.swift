@@ -142,6 +142,10 @@ final class Runner {
             results.append(measure(label: label, rooms: rooms, publishers: publishers, subscribers: subscribers,
                                    newClients: newClients, floor: floor,
                                    rssPerStream: rssBefore.flatMap { b in rssAfter.map { a in newStreams > 0 ? (a - b) / Double(newStreams) : .nan } }))
+            // The floor again right after the window, so each step's ratio compares like with like in time.
+            let stepFloor = try Floor.measureLive(packets: Floor.rtpPackets(video: engine.video, audio: engine.audio),
+                                                  receivers: floor.liveReceivers, seconds: 0.5, rounds: 5)
+            results[results.count - 1].use(floorUsPerPacket: stepFloor)
             print(results.last!.row)
         }
         print("\n" + StepResult.header)
