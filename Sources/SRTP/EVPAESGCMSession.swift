@@ -49,7 +49,6 @@ final class EVPAESGCMSession {
         }
         rtpCipher = rtp
         rtcpCipher = rtcp
-        rtpStreams.reserveCapacity(16)
     }
 
     deinit {

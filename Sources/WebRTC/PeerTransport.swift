@@ -53,20 +53,21 @@ public final class PeerTransport: @unchecked Sendable {
     private var srtpIn: SRTPContext?
     private var srtpOut: SRTPContext?
     private let remoteFingerprint: (algorithm: String, value: String)
-    /// Scratch for RTCP protection: RTCP is built as bytes, copied here and protected in place.
-    private let rtcpScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
+    /// Scratch for RTCP protection (RTCP is built as bytes, copied here and protected in place): the server's,
+    /// shared by every transport on its loop, since protect and send finish before anything else runs there.
+    private let rtcpScratch: UnsafeMutableRawBufferPointer
 
     init(server: TransportServer, local: ICECredentials, remoteUfrag: String,
          remoteFingerprint: (algorithm: String, value: String), dtlsRole: DTLSRole, consentTimeout: Double) {
         self.server = server
         self.socket = server.socket
+        self.rtcpScratch = server.rtcpScratch
         self.localCredentials = local
         self.remoteFingerprint = remoteFingerprint
         self.dtlsRole = dtlsRole
         self.ice = ICELiteAgent(local: local, remoteUfrag: remoteUfrag, consentTimeout: consentTimeout)
     }
 
-    deinit { rtcpScratch.deallocate() }
 
     // MARK: Inbound (called by TransportServer)
 

@@ -25,11 +25,16 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     private var nextTransportSweep = 0.0
     static let transportSweepInterval = 0.05
 
+    /// RTCP protection scratch for all transports of this loop (see `PeerTransport.sendRTCP`).
+    let rtcpScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
+
     public init(socket: UDPMediaSocket, certificate: DTLSCertificate, announcedAddress: String) {
         self.socket = socket
         self.certificate = certificate
         self.announcedAddress = announcedAddress
     }
+
+    deinit { rtcpScratch.deallocate() }
 
     /// Creates a transport for a peer whose offer carried `remoteUfrag` and `remoteFingerprint`.
     public func makeTransport(remoteUfrag: String, remoteFingerprint: (algorithm: String, value: String),
