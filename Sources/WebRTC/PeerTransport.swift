@@ -68,7 +68,6 @@ public final class PeerTransport: @unchecked Sendable {
         self.ice = ICELiteAgent(local: local, remoteUfrag: remoteUfrag, consentTimeout: consentTimeout)
     }
 
-
     // MARK: Inbound (called by TransportServer)
 
     func handleSTUN(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {

@@ -30,8 +30,9 @@ static inline uint64_t cb_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
 static inline int cb_SSL_VERIFY_PEER_REQUIRE_CERT(void) {
     return SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
 }
-/// Frees an SSL's record buffers (about 35 KB) whenever they are empty: a connected DTLS-SRTP peer reads a record
-/// only at close_notify, so hundreds of idle connections would otherwise hold them all the time.
+/// Frees an SSL's record buffers whenever they are empty: a connected DTLS-SRTP peer reads a record only at
+/// close_notify, so hundreds of idle connections would otherwise hold them. (With DTLS, OpenSSL 3.0 frees the
+/// write buffer this way but keeps the 16.7 KB read buffer; BENCHMARKS.md, memory.)
 static inline long cb_SSL_CTX_release_buffers(SSL_CTX *ctx) { return SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS); }
 static inline long cb_SSL_CTX_disable_session_cache(SSL_CTX *ctx) {
     return SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
