@@ -89,6 +89,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
+        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "SRTP", "STUN", "RTCP"]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom"]),
         .testTarget(name: "ClassBridgeServerTests", dependencies: ["ClassBridgeServer", "SignalingServer"]),
     ]

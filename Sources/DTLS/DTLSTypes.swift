@@ -4,6 +4,16 @@ public enum DTLSRole: Sendable {
     case server
 }
 
+/// The record layer's content types (RFC 6347 §4.1, RFC 5246 §6.2.1) as far as a caller needs to tell them apart
+/// without the association's state.
+public enum DTLSRecord {
+    /// True when `datagram` starts with an alert record (content type 21): once connected, a DTLS-SRTP peer sends
+    /// nothing else, and its close_notify is one.
+    public static func startsWithAlert(_ datagram: UnsafeRawBufferPointer) -> Bool {
+        datagram.count >= 13 && datagram[0] == 21  // 13: the DTLS record header
+    }
+}
+
 /// SRTP master keys and salts exported from a finished DTLS-SRTP handshake (RFC 5764 §4.2).
 ///
 /// The exporter output is `client_key | server_key | client_salt | server_salt`; `local` is the half this endpoint

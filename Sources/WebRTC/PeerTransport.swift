@@ -10,7 +10,7 @@ public enum TransportState: String, Sendable {
 public enum TransportCloseReason: String, Sendable {
     /// ICE consent lapsed: the peer went silent (RFC 7675).
     case consentExpired = "timeout"
-    /// The peer sent a DTLS close_notify.
+    /// The peer sent a DTLS close_notify (or, after its handshake state was released, an alert and then silence).
     case remoteClosed = "closed"
     /// Closed by the server (leave, kick, shutdown).
     case local = "local"
@@ -48,7 +48,11 @@ public final class PeerTransport: @unchecked Sendable {
     /// The server's socket, held directly: sending is per packet, and an unowned load is a runtime call.
     private let socket: UDPMediaSocket
     private var ice: ICELiteAgent
+    /// The DTLS association until the peer proves it has the SRTP keys; then released (see `releaseDTLSIfProven`).
     private var dtls: DTLSEndpoint?
+    private var dtlsReleased = false
+    /// An alert arrived after the release: when, and how many authenticated packets had arrived by then.
+    private var closeHint: (at: Double, packets: Int)?
     /// One context per direction carries both SRTP and SRTCP (their keys and indexes are separate inside).
     private var srtpIn: SRTPContext?
     private var srtpOut: SRTPContext?
@@ -86,8 +90,15 @@ public final class PeerTransport: @unchecked Sendable {
     }
 
     func handleDTLS(_ bytes: UnsafeMutableRawBufferPointer, now: Double) {
-        guard let dtls, state == .connecting || state == .connected else { return }
-        apply(dtls.handle(datagram: UnsafeRawBufferPointer(bytes), now: now))
+        guard state == .connecting || state == .connected else { return }
+        if let dtls {
+            apply(dtls.handle(datagram: UnsafeRawBufferPointer(bytes), now: now))
+        } else if dtlsReleased, DTLSRecord.startsWithAlert(UnsafeRawBufferPointer(bytes)) {
+            // Without the keys the alert cannot be authenticated: it closes only if the peer then falls silent.
+            if closeHint == nil { closeHint = (now, authenticatedPackets) }
+        } else {
+            counters.inboundDropped += 1
+        }
     }
 
     @inline(__always)
@@ -120,7 +131,35 @@ public final class PeerTransport: @unchecked Sendable {
         if let dtls, let deadline = dtls.nextTimeout, now >= deadline, state == .connecting {
             apply(dtls.handleTimeout(now: now))
         }
+        releaseDTLSIfProven()
+        if let hint = closeHint {
+            if authenticatedPackets != hint.packets || (ice.lastConsent ?? 0) > hint.at {
+                closeHint = nil  // the peer is alive: a stray or forged alert
+            } else if now - hint.at >= closeConfirmation {
+                close(reason: .remoteClosed)
+            }
+        }
     }
+
+    /// Once connected, DTLS only serves a peer that missed our last flight, and the peer's first authenticated
+    /// SRTP or SRTCP packet shows it did not. OpenSSL keeps ≈ 46 KB per association (its handshake buffer, record
+    /// buffers and the SSL object); an audio-only listener costs half as much without it (BENCHMARKS.md, memory).
+    /// The price: close() can no longer send close_notify, and the peer's close_notify cannot be verified.
+    private func releaseDTLSIfProven() {
+        guard state == .connected, dtls != nil, authenticatedPackets > 0 else { return }
+        dtls = nil
+        dtlsReleased = true
+    }
+
+    private var authenticatedPackets: Int { counters.rtpReceived + counters.rtcpReceived }
+
+    /// How long a peer must stay silent after an unverifiable alert before it counts as closed: longer than a live
+    /// peer's gaps (RTCP every 0.5–1.5 s, consent checks every 2.5–5 s, transport-cc feedback), and shorter than
+    /// waiting for consent to lapse.
+    private var closeConfirmation: Double { min(3, ice.consentTimeout / 2) }
+
+    /// True until the DTLS association is released (tests and diagnostics).
+    public var holdsDTLSState: Bool { dtls != nil }
 
     // MARK: Outbound
 
@@ -151,6 +190,8 @@ public final class PeerTransport: @unchecked Sendable {
     /// Room an outbound RTP buffer needs after the packet for the SRTP trailer.
     public static var trailerRoom: Int { SRTPContext.maxTrailerLength }
 
+    /// Sends close_notify while the DTLS association is still held; after its release the peer learns of the
+    /// close from signaling, or from its consent checks going unanswered.
     public func close(reason: TransportCloseReason = .local) {
         guard state != .closed else { return }
         if let dtls, state == .connected, let address = ice.selectedAddress {
