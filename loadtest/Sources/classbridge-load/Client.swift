@@ -2,6 +2,7 @@ import CLoadSupport
 import CSocket
 import DTLS
 import ICE
+import RTCP
 import SRTP
 import STUN
 
@@ -41,6 +42,7 @@ final class LoadClient {
     var outbound: SRTPContext?
     var inbound: SRTPContext?
     var failure: String?
+    var nextReportNs: UInt64 = 0
     var srtpReady: Bool { outbound != nil && inbound != nil }
 
     // publishing
@@ -157,6 +159,21 @@ final class LoadClient {
         }
     }
 
+    /// An RTCP receiver report every 0.5–1.5 s, as aiortc sends them (browsers: every 1–5 s), with a block per
+    /// received stream. Its cost is part of what a real listener costs the server, and it tells the server that
+    /// this client holds the SRTP keys, which lets the server release the DTLS state.
+    func sendReceiverReport() {
+        guard let outbound else { return }
+        let blocks = streams.prefix(31).map { ssrc, stats in
+            ReceptionReport(ssrc: ssrc, cumulativeLost: Int32(clamping: max(0, stats.expected - stats.received)))
+        }
+        let plain = RTCPCompound.serialize([.receiverReport(ReceiverReport(ssrc: plan.audioSSRC, reports: blocks))])
+        var buffer = plain + [UInt8](repeating: 0, count: SRTPContext.maxTrailerLength)
+        guard let length = buffer.withUnsafeMutableBytes({ try? outbound.protectRTCP($0, length: plain.count) })
+        else { return }
+        buffer.withUnsafeBytes { send($0.baseAddress!, length: length) }
+    }
+
     func fail(_ reason: String) {
         if failure == nil { failure = reason }
         iceState = .failed
@@ -170,6 +187,10 @@ final class LoadClient {
             else if now - lastCheckNs >= 100_000_000 { sendBindingRequest(now: now) }
         case .connected:
             if now - lastCheckNs >= 2_000_000_000 { sendBindingRequest(now: now) }
+            if srtpReady, now >= nextReportNs {
+                sendReceiverReport()
+                nextReportNs = now + UInt64.random(in: 500_000_000...1_500_000_000)
+            }
             if let dtls, let due = dtls.nextTimeout, seconds(now) >= due { apply(dtls.handleTimeout(now: seconds(now))) }
         default: break
         }
