@@ -50,7 +50,6 @@ public final class PeerTransport: @unchecked Sendable {
     private var ice: ICELiteAgent
     /// The DTLS association until the peer proves it has the SRTP keys; then released (see `releaseDTLSIfProven`).
     private var dtls: DTLSEndpoint?
-    private var dtlsReleased = false
     /// An alert arrived after the release: when, and how many authenticated packets had arrived by then.
     private var closeHint: (at: Double, packets: Int)?
     /// One context per direction carries both SRTP and SRTCP (their keys and indexes are separate inside).
@@ -93,8 +92,9 @@ public final class PeerTransport: @unchecked Sendable {
         guard state == .connecting || state == .connected else { return }
         if let dtls {
             apply(dtls.handle(datagram: UnsafeRawBufferPointer(bytes), now: now))
-        } else if dtlsReleased, DTLSRecord.startsWithAlert(UnsafeRawBufferPointer(bytes)) {
-            // Without the keys the alert cannot be authenticated: it closes only if the peer then falls silent.
+        } else if state == .connected, DTLSRecord.startsWithAlert(UnsafeRawBufferPointer(bytes)) {
+            // Connected without DTLS: released. The alert cannot be authenticated; it closes only if the peer then
+            // falls silent.
             if closeHint == nil { closeHint = (now, authenticatedPackets) }
         } else {
             counters.inboundDropped += 1
@@ -148,7 +148,6 @@ public final class PeerTransport: @unchecked Sendable {
     private func releaseDTLSIfProven() {
         guard state == .connected, dtls != nil, authenticatedPackets > 0 else { return }
         dtls = nil
-        dtlsReleased = true
     }
 
     private var authenticatedPackets: Int { counters.rtpReceived + counters.rtcpReceived }
