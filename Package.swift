@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
         .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "SRTP", "STUN", "RTCP"]),
-        .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom"]),
+        .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom", "WebRTC", "DTLS"]),
         .testTarget(name: "ClassBridgeServerTests", dependencies: ["ClassBridgeServer", "SignalingServer"]),
     ]
 )

@@ -52,12 +52,11 @@ public struct SignalingHTTP: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await output in session.outbox {
-                        switch output {
-                        case .text(let text): try await outbound.write(.text(text))
-                        case .close:
+                        guard let text = output.text else {
                             try await outbound.close(.normalClosure, reason: nil)
                             return
                         }
+                        try await outbound.write(.text(text))
                     }
                 }
                 do {

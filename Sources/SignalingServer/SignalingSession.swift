@@ -8,7 +8,19 @@ public import Logging
 public final class SignalingSession: Sendable {
     public enum Output: Sendable, Equatable {
         case text(String)
+        /// A room event. Rooms raise events on their media loop; whoever drains the outbox encodes them (`text`),
+        /// so a join in a room of N costs that loop N queue pushes, not N JSON encodings.
+        case event(ClassroomEvent)
         case close
+
+        /// The text frame to send; nil for `close`.
+        public var text: String? {
+            switch self {
+            case .text(let text): return text
+            case .event(let event): return ServerMessage.event(event).map(ServerMessage.encode)
+            case .close: return nil
+            }
+        }
     }
 
     private let classroom: ClassroomService
@@ -86,11 +98,11 @@ public final class SignalingSession: Sendable {
             let continuation = self.continuation
             let result = try await classroom.join(room: claims.room, identity: claims.subject, name: claims.name,
                                                   role: claims.role) { event in
-                if let message = ServerMessage.event(event) {
-                    continuation.yield(.text(ServerMessage.encode(message)))
-                } else {
+                if case .removed = event {
                     continuation.yield(.close)
                     continuation.finish()
+                } else {
+                    continuation.yield(.event(event))
                 }
             }
             joined.set((result.participant.id, result.room))
