@@ -142,6 +142,7 @@ public final class Router {
             var feedback: [RTCPPacket] = []
             for receiver in peer.receivers {
                 feedback.append(contentsOf: receiver.pendingFeedback(senderSSRC: peer.rtcpSSRC, now: now))
+                receiver.buffer?.adapt(now: now)
             }
             if !feedback.isEmpty { peer.sink.sendRTCP(RTCPCompound.serialize(feedback)) }
             if now >= peer.nextTransportFeedback {

@@ -153,4 +153,27 @@ func vp8Packet(ssrc: UInt32, sequence: UInt16, timestamp: UInt32, keyframe: Bool
         #expect(srOut.ssrc == 7777)
         #expect(srOut.packetCount == 1)
     }
+
+    @Test func theRoomsTimerSizesTheRetransmissionBufferToThePublishersRate() throws {
+        let (publisher, subscriber, receiver, _) = setUp()
+        let buffer = try #require(receiver.buffer)
+        #expect(buffer.ringBytes == 128 * 1024)
+        // Two seconds of a tiny stream: the ring shrinks to its minimum, and what it held is still served.
+        var sequence: UInt16 = 100
+        var now = 0.0
+        while now < 2 {
+            feed(vp8Packet(ssrc: 1111, sequence: sequence, timestamp: UInt32(now * 90000), keyframe: sequence == 100),
+                 from: publisher, now: now)
+            sequence &+= 1
+            now += 0.05
+            router.tick(now: now, unixMicros: 0)
+        }
+        #expect(buffer.ringBytes == RetransmissionBuffer.minimumBytes)
+        let last = try RTPPacket(parsing: subscriberSink.rtp.last!)
+        var nack = RTCPCompound.serialize([.genericNACK(GenericNACK(senderSSRC: 42, mediaSSRC: 7777,
+                                                                     lost: [last.sequenceNumber]))])
+        nack.withUnsafeMutableBytes { router.handleRTCP(from: subscriber, packet: $0, now: now) }
+        #expect(try RTPPacket(parsing: subscriberSink.rtp.last!).payload == last.payload)
+        #expect(subscriberSink.rtp.count == Int(sequence - 100) + 1)
+    }
 }
