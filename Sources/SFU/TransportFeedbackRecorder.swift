@@ -2,11 +2,13 @@ import RTCP
 
 /// Records arrival times of a publisher's transport-wide sequence numbers and turns them into transport-cc
 /// feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01), so the publisher's send-side bandwidth estimator
-/// works through the SFU. Storage (32 KB) is allocated once, at the first recorded packet: most peers never
-/// publish, and a lecture has hundreds of them. Feedback is built every ~100 ms.
+/// works through the SFU. Storage (8 KB) is allocated once, at the first recorded packet: most peers never
+/// publish, and a lecture has hundreds of them. Feedback is built every ~100 ms, so `capacity` packets between
+/// two feedbacks are ten intervals of a 10 Mbit/s publisher; later ones are left out of the feedback.
 struct TransportFeedbackRecorder {
     private var arrivals: [Int64] = []     // µs, indexed by unwrapped sequence modulo capacity; -1 = not received
-    private let capacity = 4096
+    static let capacity = 1024
+    private var capacity: Int { Self.capacity }
     private var lowest: Int64?             // first unwrapped sequence not yet reported
     private var highest: Int64 = -1
     private var lastUnwrapped: Int64 = -1
