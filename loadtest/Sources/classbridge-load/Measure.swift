@@ -2,9 +2,11 @@ import CLoadSupport
 import Foundation
 
 extension Runner {
-    /// The measurement window of one step: `stepSeconds`, a progress line every 5 s.
+    /// The measurement window of one step: `stepSeconds`, a progress line every 5 s. RSS growth is taken from
+    /// before the step's joins (`rssBefore`) to the end of the window, so state that fills while media flows
+    /// (retransmission buffers, statistics) is counted, and divided over the step's `newStreams`.
     func measure(label: String, rooms: Int, publishers: Int, subscribers: Int, newClients: [LoadClient],
-                 floor: FloorResult, rssPerStream: Double?) -> StepResult {
+                 floor: FloorResult, rssBefore: Double?, newStreams: Int) -> StepResult {
         let windowSeconds = options.stepSeconds ?? scenario.stepSeconds
         engine.resetWindow()
         let start = engine.window.startNs
@@ -69,7 +71,9 @@ extension Runner {
             floorUsPerPacket: floor.liveUs,
             floorRatio: usPerPacket.map { floor.liveUs / $0 },
             idleSinkFloorRatio: usPerPacket.map { floor.protectAndSendUs / $0 },
-            serverRSSPerStreamKB: rssPerStream,
+            serverRSSPerStreamKB: rssBefore.flatMap { before in
+                options.server?.rssKB().map { newStreams > 0 ? ($0 - before) / Double(newStreams) : .nan }
+            },
             joinToFirstMediaMsP50: percentile(firsts, 50), joinToFirstMediaMsMax: Double(firsts.last ?? .nan),
             loadGeneratorCPUPercent: 100 * genCPU / duration, keyframeRequests: w.keyframeRequests,
             failedClients: failed.count)

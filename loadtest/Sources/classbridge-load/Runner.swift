@@ -137,11 +137,9 @@ final class Runner {
                 engine.clients.allSatisfy { $0.failure != nil || self.receivingEverything($0) }
             }
             engine.run(untilNs: cbl_monotonic_ns() + UInt64(scenario.warmupSeconds * 1e9))
-            let rssAfter = options.server?.rssKB()
-            let newStreams = subscriberStreams() - streamsBefore
             results.append(measure(label: label, rooms: rooms, publishers: publishers, subscribers: subscribers,
-                                   newClients: newClients, floor: floor,
-                                   rssPerStream: rssBefore.flatMap { b in rssAfter.map { a in newStreams > 0 ? (a - b) / Double(newStreams) : .nan } }))
+                                   newClients: newClients, floor: floor, rssBefore: rssBefore,
+                                   newStreams: subscriberStreams() - streamsBefore))
             // The floor again right after the window, so each step's ratio compares like with like in time.
             let stepFloor = try Floor.measureLive(packets: Floor.rtpPackets(video: engine.video, audio: engine.audio),
                                                   receivers: floor.liveReceivers, seconds: 0.5, rounds: 5)
