@@ -7,13 +7,13 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     public var isVisible: Bool { self != .observer }
 }
 
-public struct TrackInfo: Sendable, Equatable {
+public struct TrackInfo: Sendable, Hashable {
     public var id: String
     public var kind: String
     public var source: String
 }
 
-public struct ParticipantInfo: Sendable, Equatable {
+public struct ParticipantInfo: Sendable, Hashable {
     public var id: String
     public var name: String
     public var role: Role
@@ -74,7 +74,7 @@ public enum LeaveReason: String, Sendable {
 }
 
 /// Events for one participant's signaling connection, in order.
-public enum ClassroomEvent: Sendable, Equatable {
+public enum ClassroomEvent: Sendable, Hashable {
     case participantJoined(ParticipantInfo)
     case participantLeft(participantID: String, reason: LeaveReason)
     case trackPublished(participantID: String, track: TrackInfo)

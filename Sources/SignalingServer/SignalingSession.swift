@@ -9,7 +9,8 @@ public final class SignalingSession: Sendable {
     public enum Output: Sendable, Equatable {
         case text(String)
         /// A room event. Rooms raise events on their media loop; whoever drains the outbox encodes them (`text`),
-        /// so a join in a room of N costs that loop N queue pushes, not N JSON encodings.
+        /// so a join in a room of N costs that loop N queue pushes, not N JSON encodings, and the room's
+        /// members share one encoding (`EventTextCache`).
         case event(ClassroomEvent)
         case close
 
@@ -17,7 +18,7 @@ public final class SignalingSession: Sendable {
         public var text: String? {
             switch self {
             case .text(let text): return text
-            case .event(let event): return ServerMessage.event(event).map(ServerMessage.encode)
+            case .event(let event): return EventTextCache.shared.text(for: event)
             case .close: return nil
             }
         }

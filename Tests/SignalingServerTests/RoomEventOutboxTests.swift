@@ -1,4 +1,4 @@
-import Classroom
+@testable import Classroom
 import DTLS
 import Foundation
 import Logging
@@ -39,5 +39,34 @@ import WebRTC
         #expect(info.name == "b")
         #expect(event?.text?.contains(#""type":"participantJoined""#) == true)
         #expect(event?.text?.contains(#""name":"b""#) == true)
+    }
+
+    static func joined(_ name: String) -> ClassroomEvent {
+        .participantJoined(ParticipantInfo(id: "P-\(name)", name: name, role: .site,
+                                           tracks: [TrackInfo(id: "T-\(name)", kind: "video", source: "camera")]))
+    }
+
+    @Test func anEventIsEncodedOnceForAllTheMembersThatReceiveIt() throws {
+        let cache = EventTextCache(capacity: 4)
+        let event = Self.joined("c")
+        let texts = (0..<500).map { _ in cache.text(for: event) }
+        #expect(cache.encodings == 1)
+        #expect(Set(texts).count == 1)
+        let text = try #require(texts.first ?? nil)
+        #expect(text == ServerMessage.event(event).map(ServerMessage.encode))
+        #expect(cache.text(for: .removed(reason: .timeout)) == nil)  // never sent
+    }
+
+    @Test func theOldestEncodingsAreDroppedFirst() {
+        let cache = EventTextCache(capacity: 2)
+        _ = cache.text(for: Self.joined("a"))
+        _ = cache.text(for: Self.joined("b"))
+        _ = cache.text(for: Self.joined("a"))
+        #expect(cache.encodings == 2)
+        _ = cache.text(for: Self.joined("c"))  // evicts a
+        _ = cache.text(for: Self.joined("b"))
+        #expect(cache.encodings == 3)
+        #expect(cache.text(for: Self.joined("a"))?.contains(#""name":"a""#) == true)
+        #expect(cache.encodings == 4)
     }
 }
