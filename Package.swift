@@ -83,9 +83,11 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
-        .testTarget(name: "RTPTests", dependencies: ["RTP"]),
-        .testTarget(name: "RTCPTests", dependencies: ["RTCP"]),
-        .testTarget(name: "STUNTests", dependencies: ["STUN", "ICE"]),
+        // Helpers shared by test targets (the fuzz tests' seeded generator).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
+        .testTarget(name: "RTCPTests", dependencies: ["RTCP", "TestSupport"]),
+        .testTarget(name: "STUNTests", dependencies: ["STUN", "ICE", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),

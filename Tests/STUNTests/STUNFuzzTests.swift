@@ -1,19 +1,7 @@
 import Testing
 import STUN
 import ICE
-
-/// SplitMix64: a tiny deterministic generator so failures reproduce from the seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// Mutates valid messages (bit flips, byte sets, truncation, extension, length-field edits, splices) and feeds
 /// every result to the parser, the verifiers, the demux test, the ufrag extractor and an ICE agent. Nothing may
