@@ -93,23 +93,22 @@ public final class RetransmissionBuffer {
     }
 
     private func resize(to bytes: Int) {
-        var kept: [(start: Int, slot: Int)] = []
+        // The packets still held, oldest first, so that re-storing them keeps the newest if the ring shrinks.
+        var kept: [Entry] = []
         for slot in 0..<slots where entries[slot].start >= 0 && packet(entries[slot].sequence) != nil {
-            kept.append((entries[slot].start, slot))
+            kept.append(entries[slot])
         }
         kept.sort { $0.start < $1.start }
         let old = ring
         let oldBytes = ringBytes
-        let oldEntries = Array(UnsafeBufferPointer(start: entries, count: slots))
         ring = .allocate(byteCount: bytes, alignment: 16)
         ringBytes = bytes
         entries.update(repeating: Entry(), count: slots)
         let writtenBefore = written
         written = 0
         head = 0
-        for (start, slot) in kept {
-            let entry = oldEntries[slot]
-            store(UnsafeRawBufferPointer(start: old + start % oldBytes, count: Int(entry.length)),
+        for entry in kept {
+            store(UnsafeRawBufferPointer(start: old + entry.start % oldBytes, count: Int(entry.length)),
                   sequence: entry.sequence)
         }
         old.deallocate()

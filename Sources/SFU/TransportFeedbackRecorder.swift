@@ -8,14 +8,13 @@ import RTCP
 struct TransportFeedbackRecorder {
     private var arrivals: [Int64] = []     // µs, indexed by unwrapped sequence modulo capacity; -1 = not received
     static let capacity = 1024
-    private var capacity: Int { Self.capacity }
     private var lowest: Int64?             // first unwrapped sequence not yet reported
     private var highest: Int64 = -1
     private var lastUnwrapped: Int64 = -1
     private var feedbackCount: UInt8 = 0
 
     mutating func record(sequence: UInt16, arrivalMicros: Int64) {
-        if arrivals.isEmpty { arrivals = Array(repeating: -1, count: capacity) }
+        if arrivals.isEmpty { arrivals = Array(repeating: -1, count: Self.capacity) }
         let unwrapped: Int64
         if lastUnwrapped < 0 {
             unwrapped = Int64(sequence)
@@ -25,8 +24,8 @@ struct TransportFeedbackRecorder {
         }
         if unwrapped > lastUnwrapped { lastUnwrapped = unwrapped }
         if lowest == nil { lowest = unwrapped }
-        guard let lowest, unwrapped >= lowest, unwrapped - lowest < Int64(capacity) else { return }
-        arrivals[Int(unwrapped % Int64(capacity))] = arrivalMicros
+        guard let lowest, unwrapped >= lowest, unwrapped - lowest < Int64(Self.capacity) else { return }
+        arrivals[Int(unwrapped % Int64(Self.capacity))] = arrivalMicros
         if unwrapped > highest { highest = unwrapped }
     }
 
@@ -36,7 +35,7 @@ struct TransportFeedbackRecorder {
         var list: [(sequenceNumber: UInt16, arrivalMicros: Int64?)] = []
         list.reserveCapacity(Int(highest - start + 1))
         for sequence in start...highest {
-            let slot = Int(sequence % Int64(capacity))
+            let slot = Int(sequence % Int64(Self.capacity))
             let arrival = arrivals[slot]
             list.append((UInt16(truncatingIfNeeded: sequence), arrival >= 0 ? arrival : nil))
             arrivals[slot] = -1
