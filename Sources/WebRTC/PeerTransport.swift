@@ -33,6 +33,19 @@ public struct TransportCounters: Sendable {
     /// Dropped inbound: SRTP authentication/replay failures, media before keys, malformed.
     public var inboundDropped = 0
     public var protectFailures = 0
+
+    public init() {}
+
+    static func + (a: Self, b: Self) -> Self {
+        var sum = a
+        sum.rtpReceived += b.rtpReceived
+        sum.rtcpReceived += b.rtcpReceived
+        sum.rtpSent += b.rtpSent
+        sum.rtcpSent += b.rtcpSent
+        sum.inboundDropped += b.inboundDropped
+        sum.protectFailures += b.protectFailures
+        return sum
+    }
 }
 
 /// One peer's ICE-lite + DTLS + SRTP over the shared UDP socket. Confined to its media loop.

@@ -18,6 +18,9 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     }
     public private(set) var counters = Counters()
 
+    /// Counters of the transports already closed, so that server-wide totals never go back.
+    private var closedTotals = TransportCounters()
+
     private var byUfrag: [String: PeerTransport] = [:]
     private var byAddress: [TransportAddress: PeerTransport] = [:]
     private var transports: [ObjectIdentifier: PeerTransport] = [:]
@@ -55,7 +58,9 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     func unregister(_ transport: PeerTransport) {
         byUfrag[transport.localCredentials.ufrag] = nil
         if let address = transport.remoteAddress, byAddress[address] === transport { byAddress[address] = nil }
-        transports[ObjectIdentifier(transport)] = nil
+        if transports.removeValue(forKey: ObjectIdentifier(transport)) != nil {
+            closedTotals = closedTotals + transport.counters
+        }
     }
 
     func addressChanged(_ transport: PeerTransport, from old: TransportAddress?, to new: TransportAddress) {
@@ -64,6 +69,11 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     }
 
     public var transportCount: Int { transports.count }
+
+    /// Every transport's counters since start, closed ones included (for metrics; a walk over all transports).
+    public var transportTotals: TransportCounters {
+        transports.values.reduce(closedTotals) { $0 + $1.counters }
+    }
 
     // MARK: DatagramHandler
 
