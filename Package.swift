@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // C libraries, found through pkg-config. Only the thin Swift wrappers below import them.
@@ -76,6 +77,7 @@ let package = Package(
                                .product(name: "Configuration", package: "swift-configuration"),
                                .product(name: "SystemPackage", package: "swift-system"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                               .product(name: "Prometheus", package: "swift-prometheus"),
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .executableTarget(name: "classbridge",
@@ -93,6 +95,6 @@ let package = Package(
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
         .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "SRTP", "STUN", "RTCP"]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom", "WebRTC", "DTLS"]),
-        .testTarget(name: "ClassBridgeServerTests", dependencies: ["ClassBridgeServer", "SignalingServer"]),
+        .testTarget(name: "ClassBridgeServerTests", dependencies: ["ClassBridgeServer", "SignalingServer", "WebRTC", "DTLS", "STUN"]),
     ]
 )

@@ -36,11 +36,13 @@ public enum ClassBridgeApp {
                                          settings: MediaSettings(consentTimeout: config.consentTimeout,
                                                                  preferredDTLSRole: config.dtlsRole),
                                          logger: logger)
+        let metrics = MediaMetrics()
+        transports.addTickHook { [unowned transports] now in metrics.tick(now: now, transports: transports) }
         let tokens = await AccessTokens(secret: config.secret)
         let http = SignalingHTTP.makeApplication(
             settings: .init(host: config.httpHost, port: config.httpPort, webRoot: config.webRoot,
                             developmentTokens: config.usesDevelopmentSecret, tokenTTL: config.tokenTTL),
-            classroom: classroom, tokens: tokens, logger: logger)
+            classroom: classroom, tokens: tokens, logger: logger, metrics: metrics.text)
         let media = MediaService(loop: loop, transports: transports)
         logger.notice("media on udp \(config.mediaHost):\(socket.localPort) (announced \(config.announcedAddress)), http on \(config.httpHost):\(config.httpPort)")
         let group = ServiceGroup(configuration: .init(services: [media, http], gracefulShutdownSignals: [.sigterm, .sigint],

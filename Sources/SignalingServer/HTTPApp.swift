@@ -28,10 +28,18 @@ public struct SignalingHTTP: Sendable {
     /// PROTOCOL.md §1: the largest message either side sends.
     static let maxMessageSize = 1 << 20
 
+    /// `metrics`, when given, serves `GET /metrics` (the Prometheus text format).
     public static func makeApplication(settings: Settings, classroom: ClassroomService, tokens: AccessTokens,
-                                       logger: Logger) -> some ApplicationProtocol {
+                                       logger: Logger,
+                                       metrics: (@Sendable () -> String)? = nil) -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.get("/healthz") { _, _ in "ok" }
+        if let metrics {
+            router.get("/metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                         body: .init(byteBuffer: ByteBuffer(string: metrics())))
+            }
+        }
         router.get("/dev/token") { request, _ -> Response in
             guard settings.developmentTokens else { return Response(status: .notFound) }
             let query = FormQuery.decode(request.uri.query ?? "")

@@ -1,0 +1,76 @@
+import Prometheus
+import WebRTC
+
+/// Server-wide media counters for Prometheus (`GET /metrics`). The media loop owns the counters it sums, and its
+/// timer publishes them here once a second, so the forwarding path pays nothing per packet for them.
+final class MediaMetrics: Sendable {
+    let registry: PrometheusCollectorRegistry
+    private let transports: Gauge
+    /// Each counter with the running total it mirrors, read on the media loop.
+    private let totals: [(counter: Counter, read: @Sendable (Snapshot) -> Int)]
+
+    struct Snapshot {
+        var transport: TransportCounters
+        var datagrams: TransportServer.Counters
+    }
+    private let published: LoopConfined
+
+    /// What was already added to each counter, and when to publish next. Touched only on the media loop.
+    private final class LoopConfined: @unchecked Sendable {
+        var values: [Int]
+        var nextPublish = 0.0
+        init(count: Int) { values = Array(repeating: 0, count: count) }
+    }
+
+    init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        transports = registry.makeGauge(name: "classbridge_media_transports",
+                                        help: "Peer transports (ICE, DTLS, SRTP) open now.")
+        func total(_ name: String, _ help: String, labels: [(String, String)] = [],
+                   _ read: @escaping @Sendable (Snapshot) -> Int) -> (Counter, @Sendable (Snapshot) -> Int) {
+            (registry.makeCounter(name: name, labels: labels, help: help), read)
+        }
+        let dropped = "Datagrams on the media port that reached no transport."
+        totals = [
+            total("classbridge_rtp_packets_received_total", "SRTP packets received and authenticated.") {
+                $0.transport.rtpReceived },
+            total("classbridge_rtcp_packets_received_total", "SRTCP packets received and authenticated.") {
+                $0.transport.rtcpReceived },
+            total("classbridge_rtp_packets_sent_total", "RTP packets protected and sent.") {
+                $0.transport.rtpSent },
+            total("classbridge_rtcp_packets_sent_total", "RTCP packets protected and sent.") {
+                $0.transport.rtcpSent },
+            total("classbridge_srtp_inbound_dropped_total",
+                  "Inbound packets dropped by a transport: failed authentication or replay check, media before keys, malformed.") {
+                $0.transport.inboundDropped },
+            total("classbridge_srtp_protect_failures_total", "Outbound packets that could not be protected.") {
+                $0.transport.protectFailures },
+            total("classbridge_datagrams_dropped_total", dropped, labels: [("reason", "unknown_source")]) {
+                $0.datagrams.unknownSource },
+            total("classbridge_datagrams_dropped_total", dropped, labels: [("reason", "unknown_ufrag")]) {
+                $0.datagrams.unknownUfrag },
+            total("classbridge_datagrams_dropped_total", dropped, labels: [("reason", "malformed")]) {
+                $0.datagrams.malformed },
+        ]
+        published = LoopConfined(count: totals.count)
+    }
+
+    /// On the media loop's tick: publishes at most once a second (`force` for tests).
+    func tick(now: Double, transports server: TransportServer, force: Bool = false) {
+        guard force || now >= published.nextPublish else { return }
+        published.nextPublish = now + 1
+        transports.set(Int64(server.transportCount))
+        let snapshot = Snapshot(transport: server.transportTotals, datagrams: server.counters)
+        for (index, total) in totals.enumerated() {
+            let value = total.read(snapshot)
+            if value > published.values[index] {
+                total.counter.increment(by: Int64(value - published.values[index]))
+                published.values[index] = value
+            }
+        }
+    }
+
+    /// The Prometheus text exposition format.
+    func text() -> String { registry.emitToString() }
+}

@@ -1,0 +1,37 @@
+import DTLS
+import STUN
+import Testing
+import WebRTC
+@testable import ClassBridgeServer
+
+/// `GET /metrics` text: the media loop's counters, published as Prometheus counters that only go up.
+@Suite struct MediaMetricsTests {
+    @Test func droppedDatagramsAppearByReasonAndOnlyTheNewOnesAreAdded() throws {
+        let transports = TransportServer(socket: try UDPMediaSocket(host: "127.0.0.1", port: 0),
+                                         certificate: try DTLSCertificate.generateSelfSigned(),
+                                         announcedAddress: "127.0.0.1")
+        let metrics = MediaMetrics()
+        let source = TransportAddress(ip: .v4(0x7F00_0001), port: 40_000)
+        func deliver(_ bytes: [UInt8]) {
+            var copy = bytes
+            copy.withUnsafeMutableBytes { transports.handleDatagram($0, from: source, now: 1) }
+        }
+        deliver([0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1])  // RTP from nobody we know
+        deliver([0xFF, 0])                                   // no protocol at all
+        deliver([0xFF, 1])
+        metrics.tick(now: 1, transports: transports, force: true)
+        var text = metrics.text()
+        #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="unknown_source"} 1"#))
+        #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="malformed"} 2"#))
+        #expect(text.contains("classbridge_media_transports 0"))
+        #expect(text.contains("# TYPE classbridge_rtp_packets_received_total counter"))
+
+        deliver([0xFF, 2])
+        metrics.tick(now: 1.5, transports: transports)  // within the second: not yet
+        #expect(metrics.text().contains(#"classbridge_datagrams_dropped_total{reason="malformed"} 2"#))
+        metrics.tick(now: 2.1, transports: transports)
+        text = metrics.text()
+        #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="malformed"} 3"#))
+        #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="unknown_source"} 1"#))
+    }
+}
