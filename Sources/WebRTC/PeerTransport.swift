@@ -34,8 +34,6 @@ public struct TransportCounters: Sendable {
     public var inboundDropped = 0
     public var protectFailures = 0
 
-    public init() {}
-
     static func + (a: Self, b: Self) -> Self {
         var sum = a
         sum.rtpReceived += b.rtpReceived
