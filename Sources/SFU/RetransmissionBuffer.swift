@@ -24,7 +24,7 @@ public final class RetransmissionBuffer {
     private var rateSampleTime: Double?
     private var rateSampleWritten = 0
     /// Bytes per second, the peak of the recent seconds decaying slowly.
-    public private(set) var peakRate = 0.0
+    private var peakRate = 0.0
 
     private struct Entry {
         var start = -1  // absolute position; -1: empty
