@@ -360,6 +360,14 @@ class CBClient:
         await self.connect(timeout)
         return await self.join(timeout)
 
+    async def join_and_publish(self) -> dict:
+        """Joins, publishes the synthetic camera and microphone, and waits for the media transport; the answer."""
+        await self.connect_and_join()
+        self.publish_synthetic()
+        answer = await self.negotiate()
+        await self.wait_transport("connected", 15)
+        return answer
+
     @property
     def participant_id(self) -> Optional[str]:
         return (self.participant or {}).get("id")

@@ -13,10 +13,7 @@ async def wrong_fingerprint_fails(server, room: str) -> None:
     pub = server.client(room, "teacher", "good-pub")
     bad = server.client(room, "site", "bad-fingerprint", bad_fingerprint=True)
     try:
-        await pub.connect_and_join()
-        pub.publish_synthetic()
-        await pub.negotiate()
-        await pub.wait_transport("connected", 15)
+        await pub.join_and_publish()
 
         joined = await bad.connect_and_join()
         assert bad.subscribe_all(joined) == 2

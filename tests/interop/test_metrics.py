@@ -25,10 +25,7 @@ async def metrics_follow_media(server, room: str) -> None:
     pub = server.client(room, "teacher", "metrics-pub")
     sub = server.client(room, "site", "metrics-sub")
     try:
-        await pub.connect_and_join()
-        pub.publish_synthetic()
-        await pub.negotiate()
-        await pub.wait_transport("connected", 15)
+        await pub.join_and_publish()
         joined = await sub.connect_and_join()
         sub.subscribe_all(joined)
         await sub.negotiate()

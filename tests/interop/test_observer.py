@@ -31,10 +31,7 @@ async def observer_sees_all(server, room: str) -> None:
     obs2 = server.client(room, "observer", "observer-publishing")
     try:
         for p in (p1, p2):
-            await p.connect_and_join()
-            p.publish_synthetic()
-            await p.negotiate()
-            await p.wait_transport("connected", 15)
+            await p.join_and_publish()
 
         joined = await obs.connect_and_join()
         assert joined["participant"]["role"] == "observer", joined

@@ -17,10 +17,7 @@ async def silent_participant_times_out(server, room: str) -> None:
     a = server.client(room, "site", "stays")
     b = server.client(room, "site", "goes-silent")
     try:
-        await a.connect_and_join()
-        a.publish_synthetic()
-        await a.negotiate()
-        await a.wait_transport("connected", 15)
+        await a.join_and_publish()
 
         joined_b = await b.connect_and_join()
         b.publish_synthetic()
@@ -69,10 +66,7 @@ async def closed_peer_connection_is_noticed_at_once(server, room: str, media_fir
     b = server.client(room, "site", "closes")
     try:
         await a.connect_and_join()
-        await b.connect_and_join()
-        b.publish_synthetic()
-        await b.negotiate()
-        await b.wait_transport("connected", 15)
+        await b.join_and_publish()
         if media_first:
             # B's media and RTCP reach the server, which then releases B's DTLS state: B's close_notify can no
             # longer be verified and counts once B stays silent (PeerTransport.closeConfirmation, 2 s here).
