@@ -37,7 +37,9 @@ public enum ClassBridgeApp {
                                                                  preferredDTLSRole: config.dtlsRole),
                                          logger: logger)
         let metrics = MediaMetrics()
-        transports.addTickHook { [unowned transports] now in metrics.tick(now: now, transports: transports) }
+        transports.addTickHook { [unowned transports, unowned loop] now in
+            metrics.tick(now: now, transports: transports, loop: loop)
+        }
         let tokens = await AccessTokens(secret: config.secret)
         let http = SignalingHTTP.makeApplication(
             settings: .init(host: config.httpHost, port: config.httpPort, webRoot: config.webRoot,

@@ -1,4 +1,5 @@
 import Prometheus
+import Synchronization
 import WebRTC
 
 /// Server-wide media counters for Prometheus (`GET /metrics`). The media loop owns the counters it sums, and its
@@ -14,6 +15,10 @@ final class MediaMetrics: Sendable {
         var datagrams: TransportServer.Counters
     }
     private let published: LoopConfined
+    /// The media loop's RTP delay histogram as of the last publication (swift-prometheus records one observation
+    /// at a time under a lock, so the loop keeps its own counts and this renders them).
+    private let rtpDelay = Mutex(DelayHistogram())
+    static let rtpDelayName = "classbridge_rtp_forwarding_delay_seconds"
 
     /// What was already added to each counter, and when to publish next. Touched only on the media loop.
     private final class LoopConfined: @unchecked Sendable {
@@ -57,9 +62,11 @@ final class MediaMetrics: Sendable {
     }
 
     /// On the media loop's tick: publishes at most once a second (`force` for tests).
-    func tick(now: Double, transports server: TransportServer, force: Bool = false) {
+    func tick(now: Double, transports server: TransportServer, loop: MediaLoop, force: Bool = false) {
         guard force || now >= published.nextPublish else { return }
         published.nextPublish = now + 1
+        let delays = loop.rtpDelay
+        rtpDelay.withLock { $0 = delays }
         transports.set(Int64(server.transportCount))
         let snapshot = Snapshot(transport: server.transportTotals, datagrams: server.counters)
         for (index, total) in totals.enumerated() {
@@ -72,5 +79,23 @@ final class MediaMetrics: Sendable {
     }
 
     /// The Prometheus text exposition format.
-    func text() -> String { registry.emitToString() }
+    func text() -> String { registry.emitToString() + Self.exposition(rtpDelay.withLock { $0 }) }
+
+    /// The histogram in the text format: cumulative buckets with `le` in seconds, then sum and count.
+    static func exposition(_ histogram: DelayHistogram) -> String {
+        let name = rtpDelayName
+        var text = """
+            # HELP \(name) RTP datagrams from the kernel's receipt to the end of their handling (a forwarded packet: its last copy sent).
+            # TYPE \(name) histogram
+
+            """
+        var cumulative: UInt64 = 0
+        for (index, count) in histogram.counts.enumerated() {
+            cumulative += count
+            let bound = index < DelayHistogram.boundsNs.count ? "\(Double(DelayHistogram.boundsNs[index]) / 1e9)" : "+Inf"
+            text += "\(name)_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        }
+        text += "\(name)_sum \(Double(histogram.sumNs) / 1e9)\n\(name)_count \(cumulative)\n"
+        return text
+    }
 }

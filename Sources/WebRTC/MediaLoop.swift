@@ -2,6 +2,7 @@ internal import CSocket
 import Foundation
 import Synchronization
 public import STUN
+internal import RTP
 
 /// What the media loop drives: datagrams in, and a periodic tick for timers (DTLS retransmission, consent, RTCP).
 public protocol DatagramHandler: AnyObject {
@@ -24,6 +25,9 @@ public final class MediaLoop: @unchecked Sendable {
     private var nextTick = 0.0
     private let stopped = Mutex<[CheckedContinuation<Void, Never>]>([])
     private let hasStopped = Atomic<Bool>(false)
+    /// RTP datagrams from the kernel's receipt to the end of their handling: for a forwarded packet, until its
+    /// last copy is sent. Queueing behind the batch, decryption, routing and every send are in it. Loop thread only.
+    public private(set) var rtpDelay = DelayHistogram()
 
     public init(socket: UDPMediaSocket, tickInterval: Double = 0.01) throws {
         self.socket = socket
@@ -106,13 +110,22 @@ public final class MediaLoop: @unchecked Sendable {
         for job in pending { job() }
     }
 
+    /// SRTP by its first byte (RFC 7983) and not SRTCP by its second (RFC 5761); the header stays clear.
+    @inline(__always)
+    static func isRTP(_ bytes: UnsafeMutableRawBufferPointer) -> Bool {
+        bytes.count >= 12 && bytes[0] >= 128 && bytes[0] <= 191 && !RTPDemux.isRTCP(packetTypeByte: bytes[1])
+    }
+
     private func drainSocket() {
         guard let handler else { return }
         // Bounded so timers and jobs still run under a flood.
         for _ in 0..<16 {
             let now = MonotonicClock.now()
-            let received = socket.receiveBatch { bytes, source in
+            let received = socket.receiveBatch { bytes, source, arrivalNs in
                 handler.handleDatagram(bytes, from: source, now: now)
+                if arrivalNs != 0, Self.isRTP(bytes) {
+                    rtpDelay.record(ns: UDPMediaSocket.realtimeNanoseconds() - arrivalNs)
+                }
             }
             if received < UDPMediaSocket.batchSize { return }
         }

@@ -26,6 +26,7 @@ public final class UDPMediaSocket: @unchecked Sendable {
         let fd = cb_udp_bind_ipv4(ip, port, 4 << 20, 4 << 20)
         guard fd >= 0 else { throw SocketError(operation: "bind \(host):\(port)", errno: -fd) }
         self.fd = fd
+        _ = cb_enable_receive_timestamps(fd)  // for the forwarding-delay histogram; without it, nothing is timed
         self.localPort = UInt16(truncatingIfNeeded: cb_local_port(fd))
         storage = .allocate(byteCount: Self.slotCapacity * Self.batchSize, alignment: 16)
         slots = .allocate(capacity: Self.batchSize)
@@ -44,10 +45,11 @@ public final class UDPMediaSocket: @unchecked Sendable {
 
     public func close() { _ = Glibc.close(fd) }
 
-    /// Receives what is waiting (up to `batchSize`) and hands each datagram to `body`. The buffer is mutable so
+    /// Receives what is waiting (up to `batchSize`) and hands each datagram to `body` with the kernel's arrival
+    /// time (CLOCK_REALTIME ns, 0 if unstamped; compare with `realtimeNanoseconds()`). The buffer is mutable so
     /// SRTP can decrypt in place; it is only valid during the call.
     @inline(__always)
-    public func receiveBatch(_ body: (UnsafeMutableRawBufferPointer, TransportAddress) -> Void) -> Int {
+    public func receiveBatch(_ body: (UnsafeMutableRawBufferPointer, TransportAddress, Int64) -> Void) -> Int {
         let n = cb_recv_batch(fd, slots, Int32(Self.batchSize))
         guard n > 0 else { return 0 }
         for i in 0..<Int(n) {
@@ -55,10 +57,14 @@ public final class UDPMediaSocket: @unchecked Sendable {
             var port: UInt16 = 0
             guard cb_datagram_ipv4_source(slots + i, &ip, &port) == 0 else { continue }
             let buffer = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: Int(slots[i].length))
-            body(buffer, TransportAddress(ip: .v4(ip), port: port))
+            body(buffer, TransportAddress(ip: .v4(ip), port: port), slots[i].arrival_realtime_ns)
         }
         return Int(n)
     }
+
+    /// The clock of the arrival times `receiveBatch` hands out.
+    @inline(__always)
+    public static func realtimeNanoseconds() -> Int64 { cb_realtime_ns() }
 
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer, to address: TransportAddress) {

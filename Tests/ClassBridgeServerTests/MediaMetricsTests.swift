@@ -7,7 +7,9 @@ import WebRTC
 /// `GET /metrics` text: the media loop's counters, published as Prometheus counters that only go up.
 @Suite struct MediaMetricsTests {
     @Test func droppedDatagramsAppearByReasonAndOnlyTheNewOnesAreAdded() throws {
-        let transports = TransportServer(socket: try UDPMediaSocket(host: "127.0.0.1", port: 0),
+        let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+        let loop = try MediaLoop(socket: socket)
+        let transports = TransportServer(socket: socket,
                                          certificate: try DTLSCertificate.generateSelfSigned(),
                                          announcedAddress: "127.0.0.1")
         let metrics = MediaMetrics()
@@ -19,7 +21,7 @@ import WebRTC
         deliver([0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1])  // RTP from nobody we know
         deliver([0xFF, 0])                                   // no protocol at all
         deliver([0xFF, 1])
-        metrics.tick(now: 1, transports: transports, force: true)
+        metrics.tick(now: 1, transports: transports, loop: loop, force: true)
         var text = metrics.text()
         #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="unknown_source"} 1"#))
         #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="malformed"} 2"#))
@@ -27,11 +29,31 @@ import WebRTC
         #expect(text.contains("# TYPE classbridge_rtp_packets_received_total counter"))
 
         deliver([0xFF, 2])
-        metrics.tick(now: 1.5, transports: transports)  // within the second: not yet
+        metrics.tick(now: 1.5, transports: transports, loop: loop)  // within the second: not yet
         #expect(metrics.text().contains(#"classbridge_datagrams_dropped_total{reason="malformed"} 2"#))
-        metrics.tick(now: 2.1, transports: transports)
+        metrics.tick(now: 2.1, transports: transports, loop: loop)
         text = metrics.text()
         #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="malformed"} 3"#))
         #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="unknown_source"} 1"#))
+    }
+
+    @Test func theDelayHistogramIsExposedWithCumulativeBucketsInSeconds() {
+        var histogram = DelayHistogram()
+        histogram.record(ns: 40_000)      // 40 µs: the 50 µs bucket
+        histogram.record(ns: 1_000_000)   // exactly 1 ms: the 1 ms bucket (bounds are inclusive)
+        histogram.record(ns: 1_000_001)   // just above: 1.5 ms
+        histogram.record(ns: 3_000_000_000)  // above every bound: +Inf only
+        let text = MediaMetrics.exposition(histogram)
+        let name = MediaMetrics.rtpDelayName
+        #expect(text.contains("# TYPE \(name) histogram\n"))
+        #expect(text.contains(#"\#(name)_bucket{le="2.5e-05"} 0"#))
+        #expect(text.contains(#"\#(name)_bucket{le="5e-05"} 1"#))
+        #expect(text.contains(#"\#(name)_bucket{le="0.00075"} 1"#))
+        #expect(text.contains(#"\#(name)_bucket{le="0.001"} 2"#))
+        #expect(text.contains(#"\#(name)_bucket{le="0.0015"} 3"#))
+        #expect(text.contains(#"\#(name)_bucket{le="1.0"} 3"#))
+        #expect(text.contains(#"\#(name)_bucket{le="+Inf"} 4"#))
+        #expect(text.contains("\(name)_count 4\n"))
+        #expect(text.contains("\(name)_sum 3.002040001\n"))
     }
 }

@@ -100,7 +100,7 @@ final class LoopbackPeer {
     /// What the server has sent the peer so far.
     func receive() -> [[UInt8]] {
         var datagrams: [[UInt8]] = []
-        while socket.receiveBatch({ bytes, _ in datagrams.append(Array(bytes)) }) > 0 {}
+        while socket.receiveBatch({ bytes, _, _ in datagrams.append(Array(bytes)) }) > 0 {}
         return datagrams
     }
 

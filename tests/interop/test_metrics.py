@@ -33,8 +33,10 @@ async def metrics_follow_media(server, room: str) -> None:
         await sub.wait_frames({"video": 10, "audio": 20}, 20, participant_id=pub.participant_id)
 
         # Published once a second by the media loop. The subscriber received 30 frames, so at least that many
-        # packets came in and went out; RTCP flows both ways about once a second.
+        # packets came in and went out, and each RTP packet in was timed; RTCP flows both ways about once a second.
+        delay = "classbridge_rtp_forwarding_delay_seconds"
         least = {"classbridge_rtp_packets_received_total": 30, "classbridge_rtp_packets_sent_total": 30,
+                 f"{delay}_count": 30,
                  "classbridge_rtcp_packets_received_total": 1, "classbridge_rtcp_packets_sent_total": 1}
         deadline = time.monotonic() + 3
         while True:
@@ -47,6 +49,8 @@ async def metrics_follow_media(server, room: str) -> None:
         assert enough, grew
         assert now["classbridge_media_transports"] >= 2, now
         assert 'classbridge_datagrams_dropped_total{reason="unknown_source"}' in now, sorted(now)
+        assert now[f'{delay}_bucket{{le="+Inf"}}'] == now[f"{delay}_count"], now
+        assert now[f"{delay}_sum"] > 0, now
     finally:
         await close_all(pub, sub)
 

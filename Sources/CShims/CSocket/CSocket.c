@@ -7,12 +7,14 @@
 #include <fcntl.h>
 #include <arpa/inet.h>
 #include <sys/eventfd.h>
+#include <time.h>
 
 #define CB_MAX_BATCH 64
 
 int cb_recv_batch(int fd, cb_datagram *slots, int count) {
     struct mmsghdr headers[CB_MAX_BATCH];
     struct iovec iovs[CB_MAX_BATCH];
+    union { char bytes[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } control[CB_MAX_BATCH];
     if (count > CB_MAX_BATCH) count = CB_MAX_BATCH;
     memset(headers, 0, sizeof(struct mmsghdr) * (size_t)count);
     for (int i = 0; i < count; i++) {
@@ -22,6 +24,8 @@ int cb_recv_batch(int fd, cb_datagram *slots, int count) {
         headers[i].msg_hdr.msg_iovlen = 1;
         headers[i].msg_hdr.msg_name = &slots[i].peer;
         headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+        headers[i].msg_hdr.msg_control = control[i].bytes;
+        headers[i].msg_hdr.msg_controllen = sizeof control[i].bytes;
     }
     int n = recvmmsg(fd, headers, (unsigned int)count, MSG_DONTWAIT, NULL);
     if (n < 0) {
@@ -31,6 +35,13 @@ int cb_recv_batch(int fd, cb_datagram *slots, int count) {
     for (int i = 0; i < n; i++) {
         slots[i].length = headers[i].msg_len;
         slots[i].peer_length = headers[i].msg_hdr.msg_namelen;
+        slots[i].arrival_realtime_ns = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&headers[i].msg_hdr); c; c = CMSG_NXTHDR(&headers[i].msg_hdr, c)) {
+            if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+            struct timespec ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof ts);
+            slots[i].arrival_realtime_ns = (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+        }
     }
     return n;
 }
@@ -51,6 +62,17 @@ int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int rcvbuf, int sndbuf) {
         return -err;
     }
     return fd;
+}
+
+int cb_enable_receive_timestamps(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) < 0 ? -errno : 0;
+}
+
+int64_t cb_realtime_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
 int cb_local_port(int fd) {

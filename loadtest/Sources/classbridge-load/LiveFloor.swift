@@ -80,7 +80,7 @@ private final class SinkReader: @unchecked Sendable {
         defer { memory.deallocate() }
         var slots = (0..<32).map { i in
             cb_datagram(buffer: memory.baseAddress! + i * 2048, capacity: 2048, length: 0, peer: sockaddr_storage(),
-                        peer_length: 0)
+                        peer_length: 0, arrival_realtime_ns: 0)
         }
         var tokens = [UInt64](repeating: 0, count: 64)
         while running.load(ordering: .relaxed) {

@@ -14,6 +14,7 @@ typedef struct {
     size_t length;                 // out: bytes received
     struct sockaddr_storage peer;  // out: source address
     socklen_t peer_length;         // out
+    int64_t arrival_realtime_ns;   // out: when it reached the socket (SO_TIMESTAMPNS, CLOCK_REALTIME); 0 if unstamped
 } cb_datagram;
 
 /// Receives up to `count` datagrams without blocking. Returns how many were received, 0 when none are waiting,
@@ -25,6 +26,12 @@ int cb_datagram_ipv4_source(const cb_datagram *slot, uint32_t *ip, uint16_t *por
 
 /// Creates a non-blocking IPv4 UDP socket bound to `ip` (host order) and `port` (0 = any). Returns fd or -errno.
 int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int receive_buffer_bytes, int send_buffer_bytes);
+
+/// Asks the kernel to stamp every datagram `fd` receives with its arrival time (SO_TIMESTAMPNS). Returns 0 or -errno.
+int cb_enable_receive_timestamps(int fd);
+
+/// CLOCK_REALTIME in ns, the kernel's receive-timestamp clock.
+int64_t cb_realtime_ns(void);
 
 /// The port a socket is bound to (host order), or -errno.
 int cb_local_port(int fd);
