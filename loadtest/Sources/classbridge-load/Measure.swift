@@ -8,6 +8,8 @@ extension Runner {
     func measure(label: String, rooms: Int, publishers: Int, subscribers: Int, newClients: [LoadClient],
                  floor: FloorResult, rssBefore: Double?, newStreams: Int) -> StepResult {
         let windowSeconds = options.stepSeconds ?? scenario.stepSeconds
+        // The server publishes it once a second, so the window's edges blur by up to a second.
+        let delayStart = ServerDelayHistogram.scrape(host: options.host, port: options.httpPort)
         engine.resetWindow()
         let start = engine.window.startNs
         let cpuStart = options.server?.cpuSeconds()
@@ -28,6 +30,9 @@ extension Runner {
         }
         let w = engine.window
         let duration = seconds(cbl_monotonic_ns() - start)
+        let serverDelay = delayStart.flatMap { before in
+            ServerDelayHistogram.scrape(host: options.host, port: options.httpPort)?.since(before)
+        }
         let serverCPU = cpuStart.flatMap { s in options.server?.cpuSeconds().map { $0 - s } }
         let genCPU = Double(cbl_process_cpu_ns() - genStart) / 1e9
         let received = w.receivedVideo + w.receivedAudio
@@ -66,6 +71,8 @@ extension Runner {
             latencyP50us: percentile(latencies, 50), latencyP99us: percentile(latencies, 99),
             latencyMaxUs: Double(latencies.last ?? .nan),
             generatorBacklogP99us: percentile(w.receiveBacklogUs.sorted(), 99),
+            serverDelayP50us: serverDelay?.percentileUs(50), serverDelayP99us: serverDelay?.percentileUs(99),
+            serverDelayWithin1msPercent: serverDelay?.percentWithin(0.001),
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
             serverUserUsPerPacket: perPacket(times?.0), serverSystemUsPerPacket: perPacket(times?.1),
             floorUsPerPacket: floor.liveUs,
@@ -80,10 +87,13 @@ extension Runner {
     }
 
     /// The smoke's delivery check: every client connected; every subscriber received > 0 packets of each
-    /// subscribed kind; loss in every measured step below the bound.
-    func checkAssertions() -> Bool {
+    /// subscribed kind; loss in every measured step below the bound; the server's `/metrics` timed each step.
+    func checkAssertions(_ results: [StepResult]) -> Bool {
         guard let assertions = scenario.assert else { return true }
         var ok = true
+        for result in results where result.serverDelayP99us == nil {
+            problems.append("step \(result.step): no forwarding delay from the server's /metrics"); ok = false
+        }
         for client in engine.clients {
             if client.failure != nil || !client.srtpReady {
                 problems.append("client \(client.index) not connected: \(client.failure ?? "no SRTP")"); ok = false
@@ -97,7 +107,7 @@ extension Runner {
                 problems.append("client \(client.index): loss \(expected - got)/\(expected)"); ok = false
             }
         }
-        print(ok ? "ASSERT OK: every client connected, every subscriber received video and audio, loss < \(assertions.maxLossPercent)%"
+        print(ok ? "ASSERT OK: every client connected, every subscriber received video and audio, loss < \(assertions.maxLossPercent)%, the server timed its forwarding"
                  : "ASSERT FAILED:\n  " + problems.joined(separator: "\n  "))
         return ok
     }

@@ -66,6 +66,11 @@ struct StepResult: Codable {
     var latencyMaxUs: Double
     /// The generator's own receive backlog (kernel arrival → handled), not part of the latency above.
     var generatorBacklogP99us: Double
+    /// The server's own share (its `/metrics` histogram): kernel receipt → last copy sent, per RTP packet in,
+    /// interpolated inside the histogram's buckets; and the share of packets within 1 ms.
+    var serverDelayP50us: Double?
+    var serverDelayP99us: Double?
+    var serverDelayWithin1msPercent: Double?
     var serverCPUPercent: Double?
     var serverUsPerForwardedPacket: Double?
     /// The same split into user and kernel time (the kernel's share is mostly the loopback UDP path).
@@ -91,7 +96,7 @@ struct StepResult: Codable {
     var failedClients: Int
 
     static let columns: [(String, Int)] = [("scenario", -9), ("step", -16), ("streams", 7), ("recv pkt/s", 10),
-        ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv CPU", 7), ("µs/pkt", 7), ("usr/sys", 9),
+        ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv p99", 7), ("srv CPU", 7), ("µs/pkt", 7), ("usr/sys", 9),
         ("floor", 6),
         ("KB/strm", 7), ("1st ms p50/max", 15), ("gen CPU", 7)]
 
@@ -102,7 +107,7 @@ struct StepResult: Codable {
             v.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : "-" } ?? "-"
         }
         return Self.pad([scenario, step, String(subscriberStreams), f(receivedPacketsPerSecond, 0), f(receivedMbps, 1),
-            f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), serverCPUPercent.map { f($0, 0) + "%" } ?? "-",
+            f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), f(serverDelayP99us, 0), serverCPUPercent.map { f($0, 0) + "%" } ?? "-",
             f(serverUsPerForwardedPacket, 2), f(serverUserUsPerPacket, 1) + "/" + f(serverSystemUsPerPacket, 1), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
             f(serverRSSPerStreamKB, 1), f(joinToFirstMediaMsP50, 0) + "/" + f(joinToFirstMediaMsMax, 0),
             f(loadGeneratorCPUPercent, 0) + "%"])

@@ -102,7 +102,7 @@ final class Runner {
         var results: [StepResult] = []
         let steps = scenario.steps.prefix(options.maxSteps ?? Int.max)
         var last = Scenario.Step(rooms: 1, publishers: 1, subscribers: 0)
-        for (number, step) in steps.enumerated() {
+        for step in steps {
             let rooms = step.rooms ?? last.rooms ?? 1
             let publishers = step.publishers ?? last.publishers ?? 1
             let subscribers = step.subscribers ?? last.subscribers ?? 0
@@ -148,7 +148,7 @@ final class Runner {
         }
         print("\n" + StepResult.header)
         for result in results { print(result.row) }
-        let passed = checkAssertions()
+        let passed = checkAssertions(results)
         for client in engine.clients { client.ws?.close() }
         engine.run(untilNs: cbl_monotonic_ns() + 200_000_000)
         let machine = machineDescription()

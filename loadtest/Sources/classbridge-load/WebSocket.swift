@@ -134,22 +134,7 @@ final class WebSocketClient {
 
 /// GET /dev/token?room=&role=&name= on the server's HTTP port (development secret only).
 func fetchToken(host: UInt32, port: UInt16, room: String, role: String, name: String) throws -> String {
-    let fd = cbl_tcp_connect_ipv4(host, port, 5000)
-    guard fd >= 0 else { throw LoadError("connect to HTTP port \(port): errno \(-fd)") }
-    defer { cbl_close(fd) }
-    let request = "GET /dev/token?room=\(room)&role=\(role)&name=\(name) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + "Connection: close\r\n\r\n"
-    let sent = Array(request.utf8).withUnsafeBytes { cbl_send_all(fd, $0.baseAddress, $0.count) }
-    guard sent == 0 else { throw LoadError("token request send failed") }
-    var response: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 8192)
-    let deadline = cbl_monotonic_ns() + 5_000_000_000
-    while cbl_monotonic_ns() < deadline {
-        guard cbl_wait_readable(fd, 1000) > 0 else { continue }
-        let n = chunk.withUnsafeMutableBytes { cbl_recv(fd, $0.baseAddress, $0.count) }
-        if n <= 0 { break }
-        response += chunk[0..<Int(n)]
-    }
+    let response = try httpGet(host: host, port: port, path: "/dev/token?room=\(room)&role=\(role)&name=\(name)")
     // The body is one JSON object; taking the bytes between the first '{' and the last '}' also copes with a
     // chunked body.
     guard let end = response.firstRange(of: [13, 10, 13, 10]),
@@ -159,4 +144,25 @@ func fetchToken(host: UInt32, port: UInt16, room: String, role: String, name: St
           let token = object["token"] as? String
     else { throw LoadError("no token in /dev/token response: \(String(decoding: response.prefix(300), as: UTF8.self))") }
     return token
+}
+
+/// One HTTP/1.1 GET with `Connection: close`: the whole response, head included, read until the server closes
+/// (at most 5 s).
+func httpGet(host: UInt32, port: UInt16, path: String) throws -> [UInt8] {
+    let fd = cbl_tcp_connect_ipv4(host, port, 5000)
+    guard fd >= 0 else { throw LoadError("connect to HTTP port \(port): errno \(-fd)") }
+    defer { cbl_close(fd) }
+    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    let sent = Array(request.utf8).withUnsafeBytes { cbl_send_all(fd, $0.baseAddress, $0.count) }
+    guard sent == 0 else { throw LoadError("GET \(path): send failed") }
+    var response: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 8192)
+    let deadline = cbl_monotonic_ns() + 5_000_000_000
+    while cbl_monotonic_ns() < deadline {
+        guard cbl_wait_readable(fd, 1000) > 0 else { continue }
+        let n = chunk.withUnsafeMutableBytes { cbl_recv(fd, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        response += chunk[0..<Int(n)]
+    }
+    return response
 }
