@@ -36,10 +36,11 @@ int cbl_epoll_add(int epfd, int fd, uint64_t token) {
 int cbl_epoll_del(int epfd, int fd) {
     return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL) < 0 ? -errno : 0;
 }
-int cbl_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms) {
+int cbl_epoll_wait(int epfd, uint64_t *tokens, int max, uint64_t timeout_ns) {
     struct epoll_event events[256];
     if (max > 256) max = 256;
-    int n = epoll_wait(epfd, events, max, timeout_ms);
+    struct timespec timeout = {.tv_sec = (time_t)(timeout_ns / 1000000000u), .tv_nsec = (long)(timeout_ns % 1000000000u)};
+    int n = epoll_pwait2(epfd, events, max, &timeout, NULL);
     if (n < 0) return errno == EINTR ? 0 : -errno;
     for (int i = 0; i < n; i++) tokens[i] = events[i].data.u64;
     return n;

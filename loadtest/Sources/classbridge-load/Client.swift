@@ -48,6 +48,12 @@ final class LoadClient {
     // publishing
     var publishedTracks: [(id: String, kind: String)] = []
     var videoFrame = 0
+    /// The next chunk of `videoFrame` to send; 0 with `pacingFrame` false when the frame is done.
+    var videoChunk = 0
+    var pacingFrame = false
+    var nextVideoPacketNs: UInt64 = 0
+    /// A PLI/FIR arrived: the next frame restarts the clip at its key frame (never in the middle of a frame).
+    var keyframePending = false
     var videoPictureID = UInt16.random(in: 0...0x7FFF)
     var videoTimestamp = UInt32.random(in: 0...UInt32.max)
     var audioTimestamp = UInt32.random(in: 0...UInt32.max)

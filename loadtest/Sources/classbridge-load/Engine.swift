@@ -17,11 +17,15 @@ struct Window {
     var audioLatencyUs: [Float] = []
     /// How long received media waited on its socket for this thread (kernel arrival → handled), µs.
     var receiveBacklogUs: [Float] = []
+    /// How late this thread sent media against its schedule (the pacer's time for video, 20 ms steps for audio),
+    /// µs: late sends leave in clusters, which queue at the server like a burst.
+    var sendLatenessUs: [Float] = []
     var keyframeRequests = 0
 }
 
 /// The load generator's one media thread: epoll over every client's UDP and signaling socket, recvmmsg batches,
-/// publisher pacing (a VP8 frame burst every 1/fps, an Opus packet every 20 ms), ICE/DTLS timers.
+/// publisher pacing (a VP8 frame every 1/fps, its packets spread at 2.5 × the clip's bitrate as libwebrtc's
+/// pacer spreads them; an Opus packet every 20 ms), ICE/DTLS timers.
 final class Engine {
     var clients: [LoadClient] = []
     var publishers: [LoadClient] = []
@@ -41,7 +45,12 @@ final class Engine {
     /// Bytes appended to every payload: sender's per-track counter (4) + CLOCK_MONOTONIC send time in ns (8).
     static let trailer = 12
 
-    init(video: VideoClip?, audio: AudioClip?) throws {
+    /// libwebrtc's default pacing factor: a sender paces packets at 2.5 × its target bitrate.
+    static let pacingFactor = 2.5
+    /// ns per byte on the wire while a frame is paced out; 0 sends each frame as one burst (`--unpaced`).
+    let pacingNsPerByte: Double
+
+    init(video: VideoClip?, audio: AudioClip?, paced: Bool = true) throws {
         let fd = cbl_epoll_create()
         guard fd >= 0 else { throw LoadError("epoll_create errno \(-fd)") }
         epfd = fd
@@ -49,6 +58,7 @@ final class Engine {
         fingerprint = certificate.fingerprintSHA256
         self.video = video
         self.audio = audio
+        pacingNsPerByte = paced ? video.map { 8e9 / (Self.pacingFactor * $0.bitsPerSecond) } ?? 0 : 0
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.batch * Self.slotSize, alignment: 16)
         slotMemory = memory
         slots = (0..<Self.batch).map { i in
@@ -84,9 +94,14 @@ final class Engine {
         window.videoLatencyUs.reserveCapacity(1 << 20)
         window.audioLatencyUs.reserveCapacity(1 << 18)
         window.receiveBacklogUs.reserveCapacity(1 << 20)
+        window.sendLatenessUs.reserveCapacity(1 << 18)
         window.startNs = cbl_monotonic_ns()
         for client in clients { client.windowSentVideo = 0; client.windowSentAudio = 0 }
         for client in clients { for key in client.streams.keys { client.streams[key] = StreamStats(isVideo: client.streams[key]!.isVideo) } }
+    }
+
+    @inline(__always) private func noteLateness(_ ns: UInt64) {
+        if window.sendLatenessUs.count < 4_000_000 { window.sendLatenessUs.append(Float(ns) / 1000) }
     }
 
     /// Runs the loop until `deadlineNs` or until `done()` holds (checked every 10 ms).
@@ -97,12 +112,20 @@ final class Engine {
             var nextDue = min(deadlineNs, now + 10_000_000)
             for client in publishers where client.srtpReady {
                 if client.plan.publishVideo, let video {
-                    if now >= client.nextVideoNs { sendVideoFrame(client, clip: video, now: now)
-                        client.nextVideoNs = max(client.nextVideoNs + UInt64(1_000_000_000 / video.fps), now - 100_000_000) }
-                    nextDue = min(nextDue, client.nextVideoNs)
+                    if !client.pacingFrame && now >= client.nextVideoNs {  // the camera's next frame
+                        client.pacingFrame = true
+                        client.nextVideoPacketNs = now
+                        client.nextVideoNs = max(client.nextVideoNs + UInt64(1_000_000_000 / video.fps), now - 100_000_000)
+                    }
+                    while client.pacingFrame && now >= client.nextVideoPacketNs {  // late: catch up, as a pacer does
+                        noteLateness(now - client.nextVideoPacketNs)
+                        let bytes = sendVideoPacket(client, clip: video)
+                        client.nextVideoPacketNs += UInt64(Double(bytes) * pacingNsPerByte)
+                    }
+                    nextDue = min(nextDue, client.pacingFrame ? client.nextVideoPacketNs : client.nextVideoNs)
                 }
                 if client.plan.publishAudio, let audio {
-                    if now >= client.nextAudioNs { sendAudioPacket(client, clip: audio, now: now)
+                    if now >= client.nextAudioNs { noteLateness(now - client.nextAudioNs); sendAudioPacket(client, clip: audio, now: now)
                         client.nextAudioNs = max(client.nextAudioNs + 20_000_000, now - 100_000_000) }
                     nextDue = min(nextDue, client.nextAudioNs)
                 }
@@ -113,7 +136,7 @@ final class Engine {
                 if done() { return }
             }
             now = cbl_monotonic_ns()
-            let timeout = nextDue > now ? Int32((nextDue - now + 999_999) / 1_000_000) : 0
+            let timeout = nextDue > now ? nextDue - now : 0
             let ready = tokens.withUnsafeMutableBufferPointer { cbl_epoll_wait(epfd, $0.baseAddress, 256, timeout) }
             for i in 0..<max(0, Int(ready)) {
                 let client = clients[Int(tokens[i] >> 1)]
@@ -204,7 +227,7 @@ final class Engine {
             }
             if wanted && now - client.lastKeyframeAnswerNs >= 250_000_000 {
                 client.lastKeyframeAnswerNs = now
-                client.videoFrame = 0
+                client.keyframePending = true
                 client.keyframeRequests += 1
                 window.keyframeRequests += 1
             }

@@ -84,7 +84,7 @@ private final class SinkReader: @unchecked Sendable {
         }
         var tokens = [UInt64](repeating: 0, count: 64)
         while running.load(ordering: .relaxed) {
-            let ready = tokens.withUnsafeMutableBufferPointer { cbl_epoll_wait(epoll, $0.baseAddress, 64, 20) }
+            let ready = tokens.withUnsafeMutableBufferPointer { cbl_epoll_wait(epoll, $0.baseAddress, 64, 20_000_000) }
             for i in 0..<max(0, Int(ready)) {
                 let fd = sinks[Int(tokens[i])]
                 while slots.withUnsafeMutableBufferPointer({ cb_recv_batch(fd, $0.baseAddress, 32) }) > 0 {}

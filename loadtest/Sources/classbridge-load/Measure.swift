@@ -71,6 +71,7 @@ extension Runner {
             latencyP50us: percentile(latencies, 50), latencyP99us: percentile(latencies, 99),
             latencyMaxUs: Double(latencies.last ?? .nan),
             generatorBacklogP99us: percentile(w.receiveBacklogUs.sorted(), 99),
+            generatorSendLatenessP99us: percentile(w.sendLatenessUs.sorted(), 99),
             serverDelayP50us: serverDelay?.percentileUs(50), serverDelayP99us: serverDelay?.percentileUs(99),
             serverDelayWithin1msPercent: serverDelay?.percentWithin(0.001),
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,

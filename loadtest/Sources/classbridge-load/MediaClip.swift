@@ -17,6 +17,8 @@ struct VideoClip: Sendable {
     var height: Int
     var bytes: Int { frames.reduce(0) { $0 + $1.chunks.reduce(0) { $0 + $1.count } } }
     var packets: Int { frames.reduce(0) { $0 + $1.chunks.count } }
+    /// The clip's payload bitrate when played at `fps`.
+    var bitsPerSecond: Double { Double(bytes * 8 * fps) / Double(max(1, frames.count)) }
 
     /// Encodes `seconds` of a moving test pattern; only frame 0 is a key frame, so the clip loops decodably and a
     /// PLI is answered by restarting at frame 0.

@@ -66,6 +66,8 @@ struct StepResult: Codable {
     var latencyMaxUs: Double
     /// The generator's own receive backlog (kernel arrival → handled), not part of the latency above.
     var generatorBacklogP99us: Double
+    /// How late the generator sent against its schedule: clustered sends arrive at the server as bursts.
+    var generatorSendLatenessP99us: Double
     /// The server's own share (its `/metrics` histogram): kernel receipt → last copy sent, per RTP packet in,
     /// interpolated inside the histogram's buckets; and the share of packets within 1 ms.
     var serverDelayP50us: Double?
@@ -147,6 +149,8 @@ struct RunReport: Codable {
     var host: String
     var cpu: String
     var floor: FloorResult
+    /// Video packets spread at 2.5 × the bitrate (libwebrtc's pacer), or each frame sent as one burst.
+    var pacedVideo: Bool
     var steps: [StepResult]
     var passed: Bool
     var problems: [String]

@@ -39,15 +39,22 @@ func writeRTPHeader(_ buffer: UnsafeMutableRawBufferPointer, marker: Bool, paylo
 }
 
 extension Engine {
-    /// Sends one clip frame as a burst of packets: VP8 payload descriptor with a 15-bit picture id (RFC 7741),
-    /// S bit on the first packet, marker on the last, then the measurement trailer (counter, send time).
-    func sendVideoFrame(_ client: LoadClient, clip: VideoClip, now: UInt64) {
-        guard let outbound = client.outbound else { return }
+    /// Sends the next packet of the current clip frame and returns its size on the wire: VP8 payload descriptor
+    /// with a 15-bit picture id (RFC 7741), S bit on the first packet, marker on the last, then the measurement
+    /// trailer (counter, send time). After the last packet the frame is done (`pacingFrame` false).
+    func sendVideoPacket(_ client: LoadClient, clip: VideoClip) -> Int {
+        if client.videoChunk == 0 && client.keyframePending {
+            client.keyframePending = false
+            client.videoFrame = 0
+        }
         let frame = clip.frames[client.videoFrame]
-        let buffer = sendBufferPointer
-        for (index, chunk) in frame.chunks.enumerated() {
+        let index = client.videoChunk
+        let last = index == frame.chunks.count - 1
+        var sent = 0
+        if let outbound = client.outbound {
+            let buffer = sendBufferPointer
             client.transportSeq &+= 1
-            var offset = writeRTPHeader(buffer, marker: index == frame.chunks.count - 1, payloadType: PayloadType.vp8,
+            var offset = writeRTPHeader(buffer, marker: last, payloadType: PayloadType.vp8,
                                         sequence: client.videoSeq, timestamp: client.videoTimestamp,
                                         ssrc: client.plan.videoSSRC, mid: UInt8(ascii: "1"),
                                         transportSequence: client.transportSeq)
@@ -55,18 +62,25 @@ extension Engine {
             buffer[offset + 1] = 0x80                   // I: picture id present
             buffer.put16(0x8000 | client.videoPictureID, offset + 2)
             offset += 4
+            let chunk = frame.chunks[index]
             chunk.withUnsafeBytes { buffer.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
             offset += chunk.count
-            offset = finish(client, outbound, length: offset, counter: client.videoCounter)
+            sent = finish(client, outbound, length: offset, counter: client.videoCounter)
             client.videoCounter &+= 1
             client.videoSeq &+= 1
             window.sentVideo += 1
             client.windowSentVideo += 1
-            _ = offset
         }
-        client.videoPictureID = (client.videoPictureID + 1) & 0x7FFF
-        client.videoTimestamp &+= UInt32(90_000 / clip.fps)
-        client.videoFrame = (client.videoFrame + 1) % clip.frames.count
+        if last {
+            client.videoChunk = 0
+            client.pacingFrame = false
+            client.videoPictureID = (client.videoPictureID + 1) & 0x7FFF
+            client.videoTimestamp &+= UInt32(90_000 / clip.fps)
+            client.videoFrame = (client.videoFrame + 1) % clip.frames.count
+        } else {
+            client.videoChunk += 1
+        }
+        return sent
     }
 
     func sendAudioPacket(_ client: LoadClient, clip: AudioClip, now: UInt64) {

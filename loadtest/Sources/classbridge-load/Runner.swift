@@ -153,7 +153,7 @@ final class Runner {
         engine.run(untilNs: cbl_monotonic_ns() + 200_000_000)
         let machine = machineDescription()
         let report = RunReport(date: ISO8601DateFormatter().string(from: Date()), host: machine.host, cpu: machine.cpu,
-                               floor: floor, steps: results, passed: passed, problems: problems)
+                               floor: floor, pacedVideo: engine.pacingNsPerByte > 0, steps: results, passed: passed, problems: problems)
         if let path = options.jsonPath {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

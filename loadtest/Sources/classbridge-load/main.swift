@@ -4,6 +4,7 @@ import Foundation
 /// classbridge-load: load generator and floor benchmark for a RUNNING ClassBridge server (loopback).
 ///
 ///   classbridge-load run SCENARIO [--http-port 8080] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
+///                                 [--unpaced]
 ///   classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
 ///
 /// SCENARIO is a file or a name in loadtest/scenarios/ (lecture, meeting, audio, patrol, smoke).
@@ -11,6 +12,7 @@ import Foundation
 cbl_line_buffer_stdout()
 let usage = """
     usage: classbridge-load run SCENARIO [--http-port PORT] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
+                                         [--unpaced]   (each video frame as one burst, not paced at 2.5 × its bitrate)
            classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
     """
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -39,6 +41,8 @@ do {
         options.jsonPath = value("--json")
         options.stepSeconds = value("--step-seconds").flatMap(Double.init)
         options.maxSteps = value("--steps").flatMap(Int.init)
+        let paced = !arguments.contains("--unpaced")
+        arguments.removeAll { $0 == "--unpaced" }
         guard let name = arguments.first else { print(usage); exit(2) }
         let scenario = try Scenario.load(name)
         if options.server == nil { print("note: server pid unknown (pass --server-pid): no server CPU/RSS figures") }
@@ -51,10 +55,10 @@ do {
         if let video {
             print(String(format: "VP8 clip: %d frames %dx%d@%d, %d packets, %.0f kbit/s (encoded in %.1f s)", video.frames.count,
                          video.width, video.height, video.fps, video.packets,
-                         Double(video.bytes * 8 * video.fps) / Double(video.frames.count) / 1000, Date().timeIntervalSince(t0)))
+                         video.bitsPerSecond / 1000, Date().timeIntervalSince(t0)))
         }
         if let audio { print("Opus clip: \(audio.packets.count) packets of 20 ms, \(audio.packets.map(\.count).reduce(0, +) / max(1, audio.packets.count)) bytes mean") }
-        let engine = try Engine(video: video, audio: audio)
+        let engine = try Engine(video: video, audio: audio, paced: paced)
         let report = try Runner(scenario: scenario, options: options, engine: engine).run()
         exit(report.passed ? 0 : 1)
     default:

@@ -15,8 +15,9 @@ int cbl_epoll_create(void);
 /// Adds `fd` for readability; `token` comes back from cbl_epoll_wait. Returns 0 or -errno.
 int cbl_epoll_add(int epfd, int fd, uint64_t token);
 int cbl_epoll_del(int epfd, int fd);
-/// Waits up to `timeout_ms`; writes up to `max` ready tokens. Returns the count, 0 on timeout, or -errno.
-int cbl_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
+/// Waits up to `timeout_ns` (epoll_pwait2: not rounded up to whole milliseconds, so paced sends keep their
+/// spacing); writes up to `max` ready tokens. Returns the count, 0 on timeout, or -errno.
+int cbl_epoll_wait(int epfd, uint64_t *tokens, int max, uint64_t timeout_ns);
 
 /// Blocking TCP connect to an IPv4 address (host order) with TCP_NODELAY. Returns fd or -errno.
 int cbl_tcp_connect_ipv4(uint32_t ip, uint16_t port, int timeout_ms);
