@@ -90,7 +90,7 @@ final class LoadClient {
                          audioSSRC: UInt32.random(in: 1...UInt32.max), videoSSRC: UInt32.random(in: 1...UInt32.max))
         let fd = cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 1 << 20)
         guard fd >= 0 else { throw LoadError("udp bind errno \(-fd)") }
-        _ = cbl_enable_receive_timestamps(fd)  // latency ends when the datagram reaches the socket
+        _ = cb_enable_receive_timestamps(fd)  // latency ends when the datagram reaches the socket
         udp = fd
     }
 

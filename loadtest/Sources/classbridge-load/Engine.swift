@@ -35,7 +35,7 @@ final class Engine {
     let video: VideoClip?
     let audio: AudioClip?
     var window = Window()
-    private var slots: [cbl_datagram]
+    private var slots: [cb_datagram]
     private let slotMemory: UnsafeMutableRawBufferPointer
     let sendBufferPointer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
     private var tokens = [UInt64](repeating: 0, count: 256)
@@ -62,8 +62,8 @@ final class Engine {
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.batch * Self.slotSize, alignment: 16)
         slotMemory = memory
         slots = (0..<Self.batch).map { i in
-            cbl_datagram(buffer: memory.baseAddress! + i * Self.slotSize, capacity: Self.slotSize, length: 0,
-                         arrival_ns: 0)
+            cb_datagram(buffer: memory.baseAddress! + i * Self.slotSize, capacity: Self.slotSize, length: 0,
+                        peer: sockaddr_storage(), peer_length: 0, arrival_realtime_ns: 0)
         }
     }
 
@@ -154,13 +154,16 @@ final class Engine {
     private func receive(_ client: LoadClient) {
         while true {
             let count = slots.withUnsafeMutableBufferPointer {
-                cbl_recv_batch_stamped(client.udp, $0.baseAddress, Int32(Self.batch))
+                cb_recv_batch(client.udp, $0.baseAddress, Int32(Self.batch))
             }
             guard count > 0 else { return }
             let now = cbl_monotonic_ns()
+            // The kernel stamps with CLOCK_REALTIME; the payload's send time is CLOCK_MONOTONIC.
+            let realtimeAhead = cb_realtime_ns() - Int64(now)
             for i in 0..<Int(count) {
                 let buffer = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: Self.slotSize)
-                let arrival = slots[i].arrival_ns == 0 ? now : slots[i].arrival_ns
+                let stamp = slots[i].arrival_realtime_ns
+                let arrival = stamp == 0 ? now : UInt64(max(0, stamp - realtimeAhead))
                 handle(client, buffer, length: slots[i].length, now: now, arrival: arrival)
             }
             if count < Self.batch { return }

@@ -32,17 +32,4 @@ void cbl_close(int fd);
 /// Line-buffers stdout, so progress lines show up at once when piped.
 void cbl_line_buffer_stdout(void);
 
-/// One received datagram with the kernel's receive time.
-typedef struct {
-    void *buffer;
-    size_t capacity;
-    size_t length;
-    /// When the datagram reached the socket (SO_TIMESTAMPNS), as CLOCK_MONOTONIC ns; 0 if the kernel gave none.
-    uint64_t arrival_ns;
-} cbl_datagram;
-/// Asks the kernel to stamp every datagram `fd` receives (SO_TIMESTAMPNS). Returns 0 or -errno.
-int cbl_enable_receive_timestamps(int fd);
-/// recvmmsg (MSG_DONTWAIT) of up to `count` (≤ 64) datagrams with their arrival times. Returns the count, 0 when
-/// nothing is waiting, or -errno.
-int cbl_recv_batch_stamped(int fd, cbl_datagram *slots, int count);
 #endif
