@@ -13,4 +13,11 @@ public enum RTPDemux {
     public static func isRTCP(_ bytes: UnsafeRawBufferPointer) -> Bool {
         bytes.count >= 4 && bytes[0] >> 6 == 2 && isRTCP(packetTypeByte: bytes[1])
     }
+
+    /// True if these bytes can be RTP: at least the 12-byte fixed header, version 2, and a second byte outside
+    /// RTCP's packet types. The header stays clear under SRTP, so this holds before and after decryption.
+    @inlinable
+    public static func isRTP(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.count >= 12 && bytes[0] >> 6 == 2 && !isRTCP(packetTypeByte: bytes[1])
+    }
 }

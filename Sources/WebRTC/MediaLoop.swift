@@ -110,12 +110,6 @@ public final class MediaLoop: @unchecked Sendable {
         for job in pending { job() }
     }
 
-    /// SRTP by its first byte (RFC 7983) and not SRTCP by its second (RFC 5761); the header stays clear.
-    @inline(__always)
-    static func isRTP(_ bytes: UnsafeMutableRawBufferPointer) -> Bool {
-        bytes.count >= 12 && bytes[0] >= 128 && bytes[0] <= 191 && !RTPDemux.isRTCP(packetTypeByte: bytes[1])
-    }
-
     private func drainSocket() {
         guard let handler else { return }
         // Bounded so timers and jobs still run under a flood.
@@ -123,7 +117,7 @@ public final class MediaLoop: @unchecked Sendable {
             let now = MonotonicClock.now()
             let received = socket.receiveBatch { bytes, source, arrivalNs in
                 handler.handleDatagram(bytes, from: source, now: now)
-                if arrivalNs != 0, Self.isRTP(bytes) {
+                if arrivalNs != 0, RTPDemux.isRTP(UnsafeRawBufferPointer(bytes)) {
                     rtpDelay.record(ns: UDPMediaSocket.realtimeNanoseconds() - arrivalNs)
                 }
             }

@@ -86,4 +86,14 @@ import Testing
         #expect(!RTPDemux.isRTCP(packetTypeByte: 224))
         #expect(!RTPDemux.isRTCP(packetTypeByte: 191))
     }
+
+    @Test func demuxRTP() {
+        let rtpMarkerPT96: [UInt8] = [0x80, 0xE0, 0x00, 0x01, 0, 0, 0, 2, 0, 0, 0, 3]  // the full 12-byte header
+        let receiverReport: [UInt8] = [0x81, 201, 0x00, 0x07, 0, 0, 0, 1, 0, 0, 0, 2]
+        let stun: [UInt8] = [0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 0, 0, 0, 0]
+        let dtls: [UInt8] = [22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        rtpMarkerPT96.withUnsafeBytes { #expect(RTPDemux.isRTP($0)) }
+        rtpMarkerPT96.dropLast().withUnsafeBytes { #expect(!RTPDemux.isRTP($0)) }  // shorter than a header
+        for notRTP in [receiverReport, stun, dtls] { notRTP.withUnsafeBytes { #expect(!RTPDemux.isRTP($0)) } }
+    }
 }
