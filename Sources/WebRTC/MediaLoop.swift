@@ -29,6 +29,10 @@ public final class MediaLoop: @unchecked Sendable {
     /// last copy is sent. Queueing behind the batch, decryption, routing and every send are in it. Loop thread only.
     public private(set) var rtpDelay = DelayHistogram()
 
+    /// The loop thread's name, as `top -H`, `perf` and `/proc/PID/task/TID/comm` show it (the load generator finds
+    /// the thread by it to read its scheduling statistics).
+    public static let threadName = "cb-media-loop"
+
     public init(socket: UDPMediaSocket, tickInterval: Double = 0.01) throws {
         self.socket = socket
         self.tickInterval = tickInterval
@@ -42,8 +46,11 @@ public final class MediaLoop: @unchecked Sendable {
     public func start(handler: any DatagramHandler) {
         self.handler = handler
         running.store(true, ordering: .sequentiallyConsistent)
-        let thread = Thread { [self] in self.loop() }
-        thread.name = "classbridge-media"
+        let thread = Thread { [self] in
+            // Named from inside: Foundation names only the current thread on Linux, where a name has ≤ 15 bytes.
+            Thread.current.name = Self.threadName
+            self.loop()
+        }
         thread.qualityOfService = .userInteractive
         self.thread = thread
         thread.start()
