@@ -15,6 +15,8 @@ extension Runner {
         let cpuStart = options.server?.cpuSeconds()
         let timesStart = options.server?.cpuTimes()
         let genStart = cbl_process_cpu_ns()
+        let loopStart = options.server?.mediaLoopSchedule()
+        let machineStart = MachineCPU.read()
         let end = start + UInt64(windowSeconds * 1e9)
         var lastReport = (ns: start, received: 0, cpu: cpuStart)
         while cbl_monotonic_ns() < end {
@@ -35,6 +37,8 @@ extension Runner {
         }
         let serverCPU = cpuStart.flatMap { s in options.server?.cpuSeconds().map { $0 - s } }
         let genCPU = Double(cbl_process_cpu_ns() - genStart) / 1e9
+        let loop = loopStart.flatMap { s in options.server?.mediaLoopSchedule().map { $0 - s } }
+        let stealPercent = machineStart.flatMap { s in MachineCPU.read()?.stealPercent(since: s) }
         let received = w.receivedVideo + w.receivedAudio
         var expected = 0, got = 0
         for client in engine.clients { for stats in client.streams.values { expected += stats.expected; got += stats.received } }
@@ -74,6 +78,10 @@ extension Runner {
             generatorSendLatenessP99us: percentile(w.sendLatenessUs.sorted(), 99),
             serverDelayP50us: serverDelay?.percentileUs(50), serverDelayP99us: serverDelay?.percentileUs(99),
             serverDelayWithin1msPercent: serverDelay?.percentWithin(0.001),
+            serverLoopCPUPercent: loop.map { 100 * $0.runNs / 1e9 / duration },
+            serverLoopWaitPercent: loop.map { 100 * $0.waitNs / 1e9 / duration },
+            serverLoopWaitPerWakeupUs: loop.map { $0.slices > 0 ? $0.waitNs / $0.slices / 1e3 : .nan },
+            stealPercent: stealPercent,
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
             serverUserUsPerPacket: perPacket(times?.0), serverSystemUsPerPacket: perPacket(times?.1),
             floorUsPerPacket: floor.liveUs,
@@ -95,6 +103,11 @@ extension Runner {
         for result in results where result.serverDelayP99us == nil {
             problems.append("step \(result.step): no forwarding delay from the server's /metrics"); ok = false
         }
+        // Kernels without scheduler statistics have no schedstat files at all.
+        let hasSchedstat = FileManager.default.fileExists(atPath: "/proc/self/schedstat")
+        for result in results where hasSchedstat && result.serverLoopWaitPercent == nil {
+            problems.append("step \(result.step): no schedstat for the server's media loop thread"); ok = false
+        }
         for client in engine.clients {
             if client.failure != nil || !client.srtpReady {
                 problems.append("client \(client.index) not connected: \(client.failure ?? "no SRTP")"); ok = false
@@ -108,7 +121,7 @@ extension Runner {
                 problems.append("client \(client.index): loss \(expected - got)/\(expected)"); ok = false
             }
         }
-        print(ok ? "ASSERT OK: every client connected, every subscriber received video and audio, loss < \(assertions.maxLossPercent)%, the server timed its forwarding"
+        print(ok ? "ASSERT OK: every client connected, every subscriber received video and audio, loss < \(assertions.maxLossPercent)%, the server timed its forwarding and its media loop's scheduling was read"
                  : "ASSERT FAILED:\n  " + problems.joined(separator: "\n  "))
         return ok
     }

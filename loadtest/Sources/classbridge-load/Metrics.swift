@@ -73,6 +73,15 @@ struct StepResult: Codable {
     var serverDelayP50us: Double?
     var serverDelayP99us: Double?
     var serverDelayWithin1msPercent: Double?
+    /// The server's media loop thread on a CPU, as a share of the window (the rest of `serverCPUPercent` is the
+    /// server's other threads: signaling, HTTP, the Swift runtime's).
+    var serverLoopCPUPercent: Double?
+    /// The server's media loop thread, runnable but not on a CPU (its schedstat run delay): share of the window,
+    /// and the mean per time it was put on a CPU. Packets that arrive meanwhile wait in the socket.
+    var serverLoopWaitPercent: Double?
+    var serverLoopWaitPerWakeupUs: Double?
+    /// CPU time the hypervisor took from this VM's vCPUs while they had work, as a share of all CPU time.
+    var stealPercent: Double?
     var serverCPUPercent: Double?
     var serverUsPerForwardedPacket: Double?
     /// The same split into user and kernel time (the kernel's share is mostly the loopback UDP path).
@@ -98,7 +107,7 @@ struct StepResult: Codable {
     var failedClients: Int
 
     static let columns: [(String, Int)] = [("scenario", -9), ("step", -16), ("streams", 7), ("recv pkt/s", 10),
-        ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv p99", 7), ("srv CPU", 7), ("µs/pkt", 7), ("usr/sys", 9),
+        ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv p99", 7), ("loop wait", 10), ("steal", 5), ("srv CPU/loop", 12), ("µs/pkt", 7), ("usr/sys", 9),
         ("floor", 6),
         ("KB/strm", 7), ("1st ms p50/max", 15), ("gen CPU", 7)]
 
@@ -109,7 +118,8 @@ struct StepResult: Codable {
             v.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : "-" } ?? "-"
         }
         return Self.pad([scenario, step, String(subscriberStreams), f(receivedPacketsPerSecond, 0), f(receivedMbps, 1),
-            f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), f(serverDelayP99us, 0), serverCPUPercent.map { f($0, 0) + "%" } ?? "-",
+            f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), f(serverDelayP99us, 0),
+            f(serverLoopWaitPercent, 1) + "%/" + f(serverLoopWaitPerWakeupUs, 0), f(stealPercent, 1) + "%", f(serverCPUPercent, 0) + "%/" + f(serverLoopCPUPercent, 0) + "%",
             f(serverUsPerForwardedPacket, 2), f(serverUserUsPerPacket, 1) + "/" + f(serverSystemUsPerPacket, 1), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
             f(serverRSSPerStreamKB, 1), f(joinToFirstMediaMsP50, 0) + "/" + f(joinToFirstMediaMsMax, 0),
             f(loadGeneratorCPUPercent, 0) + "%"])
