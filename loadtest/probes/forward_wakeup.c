@@ -1,0 +1,116 @@
+// What forwarding costs a thread that sleeps between packets, with no SFU logic and no crypto: one forwarder thread
+// waits in poll() on its UDP socket (as the media loop does), takes what is there with recvmmsg and sends each
+// datagram on to K sockets that a third thread reads (sleeping in epoll, as the load generator's thread). A paced
+// sender offers R datagrams per second (1,000 bytes) for 5 s. Printed: the forwarder's CPU per datagram in and per
+// copy out, and its wake-ups per datagram in. At low rates a wake-up per datagram is the price of forwarding at
+// once, and the SRTP floor (protect + send, back to back) never pays it. Why it exists: BENCHMARKS.md, "Against
+// the targets" (patrol).
+//   cc -O2 -o /tmp/forward_wakeup loadtest/probes/forward_wakeup.c -lpthread
+//   /tmp/forward_wakeup 800 1; /tmp/forward_wakeup 16000 1; /tmp/forward_wakeup 7500 5
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXK 16
+#define BATCH 32
+static int fwd_fd, sink_fd[MAXK], copies;
+static struct sockaddr_in fwd_addr, sink_addr[MAXK];
+static volatile int stop;
+static long forwarded, wakeups;
+static double fwd_cpu;
+
+static double now_s(clockid_t clock) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static int bound_socket(struct sockaddr_in *addr) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    int size = 4 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    addr->sin_family = AF_INET;
+    addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr->sin_port = 0;
+    bind(fd, (struct sockaddr *)addr, sizeof *addr);
+    socklen_t len = sizeof *addr;
+    getsockname(fd, (struct sockaddr *)addr, &len);
+    return fd;
+}
+
+static void *forwarder(void *unused) {
+    static char buffers[BATCH][2048];
+    struct mmsghdr headers[BATCH];
+    struct iovec iovs[BATCH];
+    double start = now_s(CLOCK_THREAD_CPUTIME_ID);
+    while (!stop) {
+        struct pollfd p = {.fd = fwd_fd, .events = POLLIN};
+        if (poll(&p, 1, 10) <= 0) continue;  // 10 ms, as the media loop's tick
+        wakeups++;
+        for (int i = 0; i < BATCH; i++) {
+            iovs[i] = (struct iovec){buffers[i], sizeof buffers[i]};
+            headers[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iovs[i], .msg_iovlen = 1}};
+        }
+        int n = recvmmsg(fwd_fd, headers, BATCH, MSG_DONTWAIT, NULL);
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < copies; k++)
+                sendto(fwd_fd, buffers[i], headers[i].msg_len, 0, (struct sockaddr *)&sink_addr[k], sizeof sink_addr[k]);
+        }
+        if (n > 0) forwarded += n;
+    }
+    fwd_cpu = now_s(CLOCK_THREAD_CPUTIME_ID) - start;
+    return unused;
+}
+
+static void *sink(void *unused) {
+    int ep = epoll_create1(0);
+    for (int k = 0; k < copies; k++) {
+        struct epoll_event e = {.events = EPOLLIN, .data.fd = sink_fd[k]};
+        epoll_ctl(ep, EPOLL_CTL_ADD, sink_fd[k], &e);
+    }
+    char b[2048];
+    struct epoll_event ready[MAXK];
+    while (!stop) {
+        int n = epoll_wait(ep, ready, MAXK, 10);
+        for (int i = 0; i < n; i++) while (recv(ready[i].data.fd, b, sizeof b, 0) > 0) {}
+    }
+    return unused;
+}
+
+int main(int argc, char **argv) {
+    double rate = argc > 1 ? atof(argv[1]) : 800;
+    copies = argc > 2 ? atoi(argv[2]) : 1;
+    if (copies < 1 || copies > MAXK || rate <= 0) { fprintf(stderr, "usage: forward_wakeup RATE [COPIES ≤ 16]\n"); return 2; }
+    fwd_fd = bound_socket(&fwd_addr);
+    for (int k = 0; k < copies; k++) sink_fd[k] = bound_socket(&sink_addr[k]);
+    struct sockaddr_in src;
+    int out = bound_socket(&src);
+    pthread_t f, s;
+    pthread_create(&f, NULL, forwarder, NULL);
+    pthread_create(&s, NULL, sink, NULL);
+    char payload[1000] = {0x80};
+    double interval = 1 / rate, next = now_s(CLOCK_MONOTONIC) + 0.2, end = next + 5;
+    long sent = 0;
+    while (next < end) {  // paced: each datagram at its own time, a late one sent at once
+        struct timespec t = {(time_t)next, (long)((next - (time_t)next) * 1e9)};
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &t, NULL);
+        sendto(out, payload, sizeof payload, 0, (struct sockaddr *)&fwd_addr, sizeof fwd_addr);
+        sent++;
+        next += interval;
+    }
+    usleep(100000);
+    stop = 1;
+    pthread_join(f, NULL);
+    pthread_join(s, NULL);
+    printf("rate %.0f/s, %d cop%s: %ld in, %.2f wake-ups per datagram in, forwarder CPU %.2f µs per datagram in, "
+           "%.2f µs per copy out\n", rate, copies, copies == 1 ? "y" : "ies", forwarded, (double)wakeups / forwarded,
+           fwd_cpu * 1e6 / forwarded, fwd_cpu * 1e6 / (forwarded * copies));
+    return sent == forwarded ? 0 : 1;
+}
