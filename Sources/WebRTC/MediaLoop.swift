@@ -8,6 +8,12 @@ internal import RTP
 public protocol DatagramHandler: AnyObject {
     func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double)
     func tick(now: Double)
+    /// True while nothing needs the short tick (no transports): the loop then sleeps up to `idleTickInterval`.
+    var isIdle: Bool { get }
+}
+
+extension DatagramHandler {
+    public var isIdle: Bool { false }
 }
 
 /// One thread that owns a UDP socket and everything reached from it. Rooms, transports and the SFU core live on
@@ -17,6 +23,9 @@ public protocol DatagramHandler: AnyObject {
 public final class MediaLoop: @unchecked Sendable {
     public let socket: UDPMediaSocket
     public let tickInterval: Double
+    /// The tick while the handler is idle. An idle server woke 100 times a second for nothing (5.4 ms of CPU a
+    /// second on the benchmark VM); any datagram or job brings the short tick back at once.
+    public let idleTickInterval: Double
     private let wakeFD: Int32
     private let jobs = Mutex<[@Sendable () -> Void]>([])
     private let running = Atomic<Bool>(false)
@@ -33,9 +42,10 @@ public final class MediaLoop: @unchecked Sendable {
     /// the thread by it to read its scheduling statistics).
     public static let threadName = "cb-media-loop"
 
-    public init(socket: UDPMediaSocket, tickInterval: Double = 0.01) throws {
+    public init(socket: UDPMediaSocket, tickInterval: Double = 0.01, idleTickInterval: Double = 1) throws {
         self.socket = socket
         self.tickInterval = tickInterval
+        self.idleTickInterval = idleTickInterval
         let fd = cb_eventfd()
         guard fd >= 0 else { throw SocketError(operation: "eventfd", errno: -fd) }
         wakeFD = fd
@@ -97,9 +107,11 @@ public final class MediaLoop: @unchecked Sendable {
             }
             if ready & 1 != 0 { drainSocket() }
             let after = MonotonicClock.now()
-            if after >= nextTick {
-                handler?.tick(now: after)
-                nextTick = after + tickInterval
+            // Work arrived (a job may have made a transport): the next tick is a short one, whatever came before.
+            if ready > 0 { nextTick = min(nextTick, after + tickInterval) }
+            if after >= nextTick, let handler {
+                handler.tick(now: after)
+                nextTick = after + (handler.isIdle ? idleTickInterval : tickInterval)
             }
         }
         runJobs()

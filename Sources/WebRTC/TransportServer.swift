@@ -70,6 +70,9 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
 
     public var transportCount: Int { transports.count }
 
+    /// With no transport there is nothing to time; room timers need media, and media needs a transport.
+    public var isIdle: Bool { transports.isEmpty }
+
     /// Every transport's counters since start, closed ones included (for metrics; a walk over all transports).
     public var transportTotals: TransportCounters {
         transports.values.reduce(closedTotals) { $0 + $1.counters }
