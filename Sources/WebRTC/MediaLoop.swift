@@ -109,9 +109,10 @@ public final class MediaLoop: @unchecked Sendable {
             let after = MonotonicClock.now()
             // Work arrived (a job may have made a transport): the next tick is a short one, whatever came before.
             if ready > 0 { nextTick = min(nextTick, after + tickInterval) }
-            if after >= nextTick, let handler {
-                handler.tick(now: after)
-                nextTick = after + (handler.isIdle ? idleTickInterval : tickInterval)
+            if after >= nextTick {
+                let handler = self.handler  // weak: gone at shutdown, and then the loop must not spin
+                handler?.tick(now: after)
+                nextTick = after + (handler?.isIdle ?? true ? idleTickInterval : tickInterval)
             }
         }
         runJobs()
