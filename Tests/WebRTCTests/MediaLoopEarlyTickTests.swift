@@ -1,0 +1,51 @@
+import Foundation
+import STUN
+import Synchronization
+import Testing
+import WebRTC
+
+/// A loop awake for a datagram runs a tick that is due within half an interval at once, so a light lesson's timers
+/// ride on its packets' wake-ups instead of adding their own. Judged by the loop's own clock (the `now` it hands
+/// out), so a slow machine changes which case a datagram falls into, never the verdict.
+@Suite struct MediaLoopEarlyTickTests {
+    final class RecordingHandler: DatagramHandler, @unchecked Sendable {
+        enum Event { case datagram(Double), tick(Double) }
+        let events = Mutex<[Event]>([])
+        func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {
+            events.withLock { $0.append(.datagram(now)) }
+        }
+        func tick(now: Double) { events.withLock { $0.append(.tick(now)) } }
+    }
+
+    @Test func aTickDueWithinHalfAnIntervalRidesOnADatagramsWakeUp() async throws {
+        let interval = 1.0
+        let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0), tickInterval: interval)
+        let handler = RecordingHandler()
+        let sender = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+        let target = try #require(TransportAddress(string: "127.0.0.1", port: loop.socket.localPort))
+        loop.start(handler: handler)
+        for delay in [200, 500] {  // ≈ 0.2 s after the first tick (not due soon), then ≈ 0.7 s (due within 0.5 s)
+            try await Task.sleep(for: .milliseconds(delay))
+            sender.send([0x80, 0, 0, 1], to: target)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        loop.stop()
+        await loop.waitUntilStopped()
+
+        let events = handler.events.withLock { $0 }
+        var lastTick: Double?
+        for (index, event) in events.enumerated() {
+            switch event {
+            case .tick(let now): lastTick = now
+            case .datagram(let now):
+                let since = now - (lastTick ?? now)
+                guard case .tick(let next)? = events.dropFirst(index + 1).first, next - now < 0.05 else {
+                    #expect(since < interval / 2, "a tick due in \(interval - since) s waited for its own wake-up")
+                    continue
+                }
+                #expect(since >= interval / 2 - 0.05, "a tick \(since) s after the last one: not due within half")
+            }
+        }
+        #expect(events.count { if case .datagram = $0 { true } else { false } } == 2)
+    }
+}
