@@ -4,13 +4,18 @@
 // sender offers R datagrams per second (1,000 bytes) for 5 s. Printed: the forwarder's CPU per datagram in and per
 // copy out, and its wake-ups per datagram in. At low rates a wake-up per datagram is the price of forwarding at
 // once, and the SRTP floor (protect + send, back to back) never pays it. Why it exists: BENCHMARKS.md, "Against
-// the targets" (patrol).
+// the targets" (patrol). `mmsg` sends each datagram's copies with one sendmmsg instead of a sendto each (it saved
+// nothing: 160/s × 10 copies, 6.2–6.7 µs per copy either way). PIN=1 puts the forwarder alone on CPU 1 and the
+// sender and sink on CPU 0, as `SERVER_CPUS=1 LOAD_CPUS=0 loadtest/bench` does (each copy then wakes the sink
+// across CPUs: 8.4–8.9 µs per copy at 160/s × 10, against 6.6 unpinned).
 //   cc -O2 -o /tmp/forward_wakeup loadtest/probes/forward_wakeup.c -lpthread
-//   /tmp/forward_wakeup 800 1; /tmp/forward_wakeup 16000 1; /tmp/forward_wakeup 7500 5
+//   /tmp/forward_wakeup 800 1; /tmp/forward_wakeup 16000 1; /tmp/forward_wakeup 7500 5; /tmp/forward_wakeup 160 10 mmsg
+//   PIN=1 /tmp/forward_wakeup 160 10
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -20,7 +25,7 @@
 
 #define MAXK 16
 #define BATCH 32
-static int fwd_fd, sink_fd[MAXK], copies;
+static int fwd_fd, sink_fd[MAXK], copies, batched;
 static struct sockaddr_in fwd_addr, sink_addr[MAXK];
 static volatile int stop;
 static long forwarded, wakeups;
@@ -45,7 +50,16 @@ static int bound_socket(struct sockaddr_in *addr) {
     return fd;
 }
 
+static void pin(int cpu) {  // PIN=1: the forwarder alone on CPU 1, sender and sink on CPU 0 (as loadtest/bench pins)
+    if (!getenv("PIN") || atoi(getenv("PIN")) != 1) return;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
 static void *forwarder(void *unused) {
+    pin(1);
     static char buffers[BATCH][2048];
     struct mmsghdr headers[BATCH];
     struct iovec iovs[BATCH];
@@ -60,6 +74,15 @@ static void *forwarder(void *unused) {
         }
         int n = recvmmsg(fwd_fd, headers, BATCH, MSG_DONTWAIT, NULL);
         for (int i = 0; i < n; i++) {
+            if (batched) {  // one sendmmsg per datagram in, one message per copy
+                struct mmsghdr out[MAXK];
+                struct iovec io = {buffers[i], headers[i].msg_len};
+                for (int k = 0; k < copies; k++)
+                    out[k] = (struct mmsghdr){.msg_hdr = {.msg_name = &sink_addr[k], .msg_namelen = sizeof sink_addr[k],
+                                                          .msg_iov = &io, .msg_iovlen = 1}};
+                sendmmsg(fwd_fd, out, copies, 0);
+                continue;
+            }
             for (int k = 0; k < copies; k++)
                 sendto(fwd_fd, buffers[i], headers[i].msg_len, 0, (struct sockaddr *)&sink_addr[k], sizeof sink_addr[k]);
         }
@@ -70,6 +93,7 @@ static void *forwarder(void *unused) {
 }
 
 static void *sink(void *unused) {
+    pin(0);
     int ep = epoll_create1(0);
     for (int k = 0; k < copies; k++) {
         struct epoll_event e = {.events = EPOLLIN, .data.fd = sink_fd[k]};
@@ -87,12 +111,14 @@ static void *sink(void *unused) {
 int main(int argc, char **argv) {
     double rate = argc > 1 ? atof(argv[1]) : 800;
     copies = argc > 2 ? atoi(argv[2]) : 1;
-    if (copies < 1 || copies > MAXK || rate <= 0) { fprintf(stderr, "usage: forward_wakeup RATE [COPIES ≤ 16]\n"); return 2; }
+    batched = argc > 3 && argv[3][0] == 'm';
+    if (copies < 1 || copies > MAXK || rate <= 0) { fprintf(stderr, "usage: forward_wakeup RATE [COPIES ≤ 16] [mmsg]\n"); return 2; }
     fwd_fd = bound_socket(&fwd_addr);
     for (int k = 0; k < copies; k++) sink_fd[k] = bound_socket(&sink_addr[k]);
     struct sockaddr_in src;
     int out = bound_socket(&src);
     pthread_t f, s;
+    pin(0);
     pthread_create(&f, NULL, forwarder, NULL);
     pthread_create(&s, NULL, sink, NULL);
     char payload[1000] = {0x80};
@@ -109,8 +135,8 @@ int main(int argc, char **argv) {
     stop = 1;
     pthread_join(f, NULL);
     pthread_join(s, NULL);
-    printf("rate %.0f/s, %d cop%s: %ld in, %.2f wake-ups per datagram in, forwarder CPU %.2f µs per datagram in, "
-           "%.2f µs per copy out\n", rate, copies, copies == 1 ? "y" : "ies", forwarded, (double)wakeups / forwarded,
+    printf("%s rate %.0f/s, %d cop%s: %ld in, %.2f wake-ups per datagram in, forwarder CPU %.2f µs per datagram in, "
+           "%.2f µs per copy out\n", batched ? "sendmmsg" : "sendto", rate, copies, copies == 1 ? "y" : "ies", forwarded, (double)wakeups / forwarded,
            fwd_cpu * 1e6 / forwarded, fwd_cpu * 1e6 / (forwarded * copies));
     return sent == forwarded ? 0 : 1;
 }
