@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,21 @@ static uint64_t ns(clockid_t clock) {
 uint64_t cbl_monotonic_ns(void) { return ns(CLOCK_MONOTONIC); }
 uint64_t cbl_thread_cpu_ns(void) { return ns(CLOCK_THREAD_CPUTIME_ID); }
 uint64_t cbl_process_cpu_ns(void) { return ns(CLOCK_PROCESS_CPUTIME_ID); }
+
+int cbl_pin_thread(int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return -pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
+
+uint64_t cbl_allowed_cpu_mask(int pid) {
+    cpu_set_t set;
+    if (sched_getaffinity(pid, sizeof set, &set) < 0) return 0;
+    uint64_t mask = 0;
+    for (int cpu = 0; cpu < 64; cpu++) if (CPU_ISSET(cpu, &set)) mask |= 1ull << cpu;
+    return mask;
+}
 
 int cbl_epoll_create(void) {
     int fd = epoll_create1(EPOLL_CLOEXEC);

@@ -7,8 +7,13 @@ import Synchronization
 extension Floor {
     /// Protect + send of one packet to each of `receivers` loopback sockets per burst, as a fan-out does: one SRTP
     /// session per receiver, and a reader thread that drains the sockets with epoll + `recvmmsg` and sleeps between
-    /// bursts, as the load generator's thread does. Bursts are 2 ms apart (a lecture's video packets arrive a few ms
-    /// apart). Returns CPU µs per packet on the sending thread.
+    /// bursts, as the load generator's thread does. Bursts are `burstInterval` apart; the sender sleeps between
+    /// them, as the media loop sleeps between packets. Returns CPU µs per packet on the sending thread.
+    ///
+    /// Each step is compared against this floor in its own shape (`FloorShape`: its fan-out, its packet rate)
+    /// since 2026-12-06. A burst after a sleep starts cold (caches, the reader's wake-up), and a small burst shares
+    /// that among few copies: on this VM 10 receivers every 6.25 ms (lecture 1 → 10) cost 9–11 µs per copy,
+    /// 100 every 2 ms (the one fixed shape used before) 5.4–6.4. No forwarder sends the first step's copies for less.
     ///
     /// Why not only the idle sink: on loopback a datagram to a socket with a sleeping or busy reader on the other
     /// CPU costs the sender 2–3× more (wake-up, wait-queue lock, cache lines of the receive queue). On this
@@ -17,15 +22,18 @@ extension Floor {
     /// does not is not the same packets' floor.
     /// The median of `rounds` measurements of `seconds` each: this VM's speed drifts by tens of percent from one
     /// second to the next, and one sample made the ratio jump.
-    static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, rounds: Int) throws -> Double {
+    static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, rounds: Int,
+                            burstInterval: Double = 0.002, cpus: FloorCPUs? = nil) throws -> Double {
         var samples: [Double] = []
         for _ in 0..<max(1, rounds) {
-            samples.append(try measureLive(packets: packets, receivers: receivers, seconds: seconds))
+            samples.append(try measureLive(packets: packets, receivers: receivers, seconds: seconds,
+                                           burstInterval: burstInterval, cpus: cpus))
         }
         return samples.sorted()[samples.count / 2]
     }
 
-    static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double) throws -> Double {
+    static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, burstInterval: Double,
+                            cpus: FloorCPUs?) throws -> Double {
         let count = max(1, receivers)
         let sinks = (0..<count).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
         let sender = cb_udp_bind_ipv4(0x7F00_0001, 0, 0, 4 << 20)
@@ -36,43 +44,98 @@ extension Floor {
             try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: (0..<28).map { _ in UInt8.random(in: 0...255) },
                             direction: .outbound)
         }
-        let reader = SinkReader(sinks: sinks)
+        let reader = SinkReader(sinks: sinks, cpu: cpus?.reader)
         let thread = Thread { reader.run() }
         thread.start()
         defer { reader.stop() }
 
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
-        defer { buffer.deallocate() }
-        var sequence: UInt16 = 0, index = 0, cpuNs: UInt64 = 0, sent = 0
-        let end = cbl_monotonic_ns() + UInt64(seconds * 1e9)
-        while cbl_monotonic_ns() < end {
-            let packet = packets[index]
-            index = (index + 1) % packets.count
-            sequence &+= 1
-            let t0 = cbl_thread_cpu_ns()
-            for receiver in 0..<count {
-                packet.withUnsafeBytes { buffer.copyMemory(from: $0) }
-                buffer.put16(sequence, 2)
-                let length = try contexts[receiver].protectRTP(buffer, length: packet.count)
-                _ = cb_send_ipv4(sender, buffer.baseAddress, length, 0x7F00_0001, ports[receiver])
+        let sendBursts = { () throws -> Double in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
+            defer { buffer.deallocate() }
+            var sequence: UInt16 = 0, index = 0, cpuNs: UInt64 = 0, sent = 0
+            let end = cbl_monotonic_ns() + UInt64(seconds * 1e9)
+            while cbl_monotonic_ns() < end {
+                let packet = packets[index]
+                index = (index + 1) % packets.count
+                sequence &+= 1
+                let t0 = cbl_thread_cpu_ns()
+                for receiver in 0..<count {
+                    packet.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                    buffer.put16(sequence, 2)
+                    let length = try contexts[receiver].protectRTP(buffer, length: packet.count)
+                    _ = cb_send_ipv4(sender, buffer.baseAddress, length, 0x7F00_0001, ports[receiver])
+                }
+                cpuNs += cbl_thread_cpu_ns() - t0
+                sent += count
+                usleep(UInt32(burstInterval * 1e6))
             }
-            cpuNs += cbl_thread_cpu_ns() - t0
-            sent += count
-            usleep(2000)
+            return Double(cpuNs) / 1000 / Double(max(1, sent))
         }
-        return Double(cpuNs) / 1000 / Double(max(1, sent))
+        guard let cpu = cpus?.sender else { return try sendBursts() }
+        // On its own thread pinned where the server runs: the caller's thread keeps its own CPUs.
+        let result = Mutex<Result<Double, any Error>?>(nil)
+        nonisolated(unsafe) let body = sendBursts  // runs on that thread only, while this one waits
+        let sendThread = Thread {
+            _ = cbl_pin_thread(cpu)
+            let outcome = Result { try body() }
+            result.withLock { $0 = outcome }
+        }
+        sendThread.start()
+        while true {
+            if let outcome = result.withLock({ $0 }) { return try outcome.get() }
+            usleep(5000)
+        }
+    }
+}
+
+/// Where the live floor's two threads run. The server sends each copy from its CPU to a reader on the
+/// generator's: pinned runs (`SERVER_CPUS`/`LOAD_CPUS`) give the floor the same path.
+struct FloorCPUs: Sendable {
+    var sender: Int32
+    var reader: Int32
+
+    /// The server's first CPU and this process's first, when the two may not share a CPU (both pinned, apart);
+    /// nil when they may, and then the floor's threads go where the scheduler puts them, as the server's do.
+    static func matching(server pid: Int32?) -> FloorCPUs? {
+        guard let pid else { return nil }
+        let server = cbl_allowed_cpu_mask(pid), own = cbl_allowed_cpu_mask(0)
+        guard server != 0, own != 0, server & own == 0 else { return nil }
+        return FloorCPUs(sender: Int32(server.trailingZeroBitCount), reader: Int32(own.trailingZeroBitCount))
+    }
+}
+
+/// The shape of a step's traffic that its floor copies: how many receivers each packet in goes to (the mean
+/// fan-out, received ÷ sent) and how often a packet comes in (the mean gap, 1 ÷ packets sent per second).
+struct FloorShape: Codable {
+    var receivers: Int
+    var burstIntervalUs: Double
+    /// The floor's sender ran on the server's CPU and its reader on the generator's (`FloorCPUs`).
+    var pinned: Bool
+
+    init(sentPerSecond: Double, receivedPerSecond: Double, pinned: Bool) {
+        let perSecond = sentPerSecond.isFinite && sentPerSecond > 0 ? sentPerSecond : 500
+        let fanOut = receivedPerSecond.isFinite ? receivedPerSecond / perSecond : 100
+        receivers = min(1000, max(1, Int(fanOut.rounded())))
+        // usleep cannot keep gaps under about 0.1 ms; there the sender barely sleeps, as a busy server.
+        burstIntervalUs = min(50_000, max(50, 1e6 / perSecond))
+        self.pinned = pinned
     }
 }
 
 /// Drains the floor's sink sockets on its own thread, sleeping in epoll_wait when nothing is waiting.
 private final class SinkReader: @unchecked Sendable {
     private let sinks: [Int32]
+    private let cpu: Int32?
     private let running = Atomic<Bool>(true)
     private let done = Atomic<Bool>(false)
 
-    init(sinks: [Int32]) { self.sinks = sinks }
+    init(sinks: [Int32], cpu: Int32?) {
+        self.sinks = sinks
+        self.cpu = cpu
+    }
 
     func run() {
+        if let cpu { _ = cbl_pin_thread(cpu) }
         let epoll = cbl_epoll_create()
         defer { cbl_close(epoll); done.store(true, ordering: .sequentiallyConsistent) }
         for (token, fd) in sinks.enumerated() { _ = cbl_epoll_add(epoll, fd, UInt64(token)) }

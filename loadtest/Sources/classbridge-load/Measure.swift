@@ -85,7 +85,8 @@ extension Runner {
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
             serverUserUsPerPacket: perPacket(times?.0), serverSystemUsPerPacket: perPacket(times?.1),
             floorUsPerPacket: floor.liveUs,
-            floorRatio: usPerPacket.map { floor.liveUs / $0 },
+            floorRatio: usPerPacket.map { floor.liveUs / $0 }, floorShape: nil,
+            fixedFloorUsPerPacket: floor.liveUs, fixedFloorRatio: usPerPacket.map { floor.liveUs / $0 },
             idleSinkFloorRatio: usPerPacket.map { floor.protectAndSendUs / $0 },
             serverRSSPerStreamKB: rssBefore.flatMap { before in
                 options.server?.rssKB().map { newStreams > 0 ? ($0 - before) / Double(newStreams) : .nan }

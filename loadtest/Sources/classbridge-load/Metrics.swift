@@ -87,17 +87,25 @@ struct StepResult: Codable {
     /// The same split into user and kernel time (the kernel's share is mostly the loopback UDP path).
     var serverUserUsPerPacket: Double?
     var serverSystemUsPerPacket: Double?
-    /// The live-receiver floor (see `Floor`).
+    /// The live-receiver floor in this step's shape (`FloorShape`), measured right after the window.
     var floorUsPerPacket: Double
     /// Floor cost ÷ ClassBridge cost per packet: ClassBridge's packet rate per CPU-second as a share of the floor's.
     var floorRatio: Double?
+    var floorShape: FloorShape?
+    /// The live floor in one fixed shape for every step (100 receivers, a burst every 2 ms, the generator's
+    /// thread), the only one until 2026-12-06 (`c76d230`), and the ratio against it.
+    var fixedFloorUsPerPacket: Double?
+    var fixedFloorRatio: Double?
     /// The same against the idle-sink floor (no receiver-side cost at all).
     var idleSinkFloorRatio: Double?
 
-    /// Adopts the live floor measured right after this step.
-    mutating func use(floorUsPerPacket floor: Double) {
+    /// Adopts the live floors measured right after this step.
+    mutating func use(floor: Double, shape: FloorShape, fixedFloor: Double) {
         floorUsPerPacket = floor
         floorRatio = serverUsPerForwardedPacket.map { floor / $0 }
+        floorShape = shape
+        fixedFloorUsPerPacket = fixedFloor
+        fixedFloorRatio = serverUsPerForwardedPacket.map { fixedFloor / $0 }
     }
     var serverRSSPerStreamKB: Double?
     var joinToFirstMediaMsP50: Double
@@ -108,7 +116,7 @@ struct StepResult: Codable {
 
     static let columns: [(String, Int)] = [("scenario", -9), ("step", -16), ("streams", 7), ("recv pkt/s", 10),
         ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv p99", 7), ("loop wait", 10), ("steal", 5), ("srv CPU/loop", 12), ("µs/pkt", 7), ("usr/sys", 9),
-        ("floor", 6),
+        ("floor", 6), ("fixed", 5),
         ("KB/strm", 7), ("1st ms p50/max", 15), ("gen CPU", 7)]
 
     static var header: String { pad(columns.map(\.0)) }
@@ -121,6 +129,7 @@ struct StepResult: Codable {
             f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), f(serverDelayP99us, 0),
             f(serverLoopWaitPercent, 1) + "%/" + f(serverLoopWaitPerWakeupUs, 0), f(stealPercent, 1) + "%", f(serverCPUPercent, 0) + "%/" + f(serverLoopCPUPercent, 0) + "%",
             f(serverUsPerForwardedPacket, 2), f(serverUserUsPerPacket, 1) + "/" + f(serverSystemUsPerPacket, 1), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
+            fixedFloorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
             f(serverRSSPerStreamKB, 1), f(joinToFirstMediaMsP50, 0) + "/" + f(joinToFirstMediaMsMax, 0),
             f(loadGeneratorCPUPercent, 0) + "%"])
     }

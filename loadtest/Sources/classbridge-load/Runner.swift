@@ -140,10 +140,19 @@ final class Runner {
             results.append(measure(label: label, rooms: rooms, publishers: publishers, subscribers: subscribers,
                                    newClients: newClients, floor: floor, rssBefore: rssBefore,
                                    newStreams: subscriberStreams() - streamsBefore))
-            // The floor again right after the window, so each step's ratio compares like with like in time.
-            let stepFloor = try Floor.measureLive(packets: Floor.rtpPackets(video: engine.video, audio: engine.audio),
-                                                  receivers: floor.liveReceivers, seconds: 0.5, rounds: 5)
-            results[results.count - 1].use(floorUsPerPacket: stepFloor)
+            // The floors again right after the window, so each step's ratio compares like with like in time: in
+            // the step's own shape (its fan-out and packet rate, pinned as the server and generator are), and in
+            // the fixed shape of earlier reports.
+            let packets = Floor.rtpPackets(video: engine.video, audio: engine.audio)
+            let measured = results[results.count - 1]
+            let cpus = FloorCPUs.matching(server: options.server?.pid)
+            let shape = FloorShape(sentPerSecond: measured.sentPacketsPerSecond,
+                                   receivedPerSecond: measured.receivedPacketsPerSecond, pinned: cpus != nil)
+            let stepFloor = try Floor.measureLive(packets: packets, receivers: shape.receivers, seconds: 0.5, rounds: 5,
+                                                  burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus)
+            let fixedFloor = try Floor.measureLive(packets: packets, receivers: floor.liveReceivers, seconds: 0.5,
+                                                   rounds: 5)
+            results[results.count - 1].use(floor: stepFloor, shape: shape, fixedFloor: fixedFloor)
             print(results.last!.row)
         }
         print("\n" + StepResult.header)

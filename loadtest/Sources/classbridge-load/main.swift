@@ -5,7 +5,7 @@ import Foundation
 ///
 ///   classbridge-load run SCENARIO [--http-port 8080] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
 ///                                 [--unpaced]
-///   classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
+///   classbridge-load floor [--seconds S] [--sessions N] [--receivers N] [--interval-ms MS --cpus SENDER,READER]
 ///
 /// SCENARIO is a file or a name in loadtest/scenarios/ (lecture, meeting, audio, patrol, smoke).
 /// Exit status: 0 on success, 1 when the scenario's assertions fail or the run breaks, 2 on bad usage.
@@ -14,6 +14,7 @@ let usage = """
     usage: classbridge-load run SCENARIO [--http-port PORT] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
                                          [--unpaced]   (each video frame as one burst, not paced at 2.5 × its bitrate)
            classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
+                                  [--interval-ms MS --cpus SENDER,READER]   (only the live floor in that shape, pinned)
     """
 var arguments = Array(CommandLine.arguments.dropFirst())
 let value = { (flag: String) -> String? in
@@ -31,6 +32,18 @@ do {
         let video = try VideoClip.encode(width: 640, height: 360, fps: 30, kbps: 1000, seconds: 3, maxChunk: 1100)
         let sessions = value("--sessions").flatMap(Int.init) ?? 1
         let receivers = value("--receivers").flatMap(Int.init) ?? 100
+        let interval = value("--interval-ms").flatMap(Double.init)
+        let cpus = value("--cpus").map { $0.split(separator: ",").compactMap { Int32($0) } }
+        if interval != nil || cpus != nil {  // only the live floor, in that shape
+            guard cpus == nil || cpus?.count == 2 else { print(usage); exit(2) }
+            let pinned = cpus.map { FloorCPUs(sender: $0[0], reader: $0[1]) }
+            let us = try Floor.measureLive(packets: Floor.rtpPackets(video: video, audio: nil), receivers: receivers,
+                                           seconds: seconds / 5, rounds: 5, burstInterval: (interval ?? 2) / 1000,
+                                           cpus: pinned)
+            print(String(format: "live floor, %d receivers, bursts %.2f ms apart, %@: %.2f µs per packet", receivers,
+                         interval ?? 2, pinned.map { "sender CPU \($0.sender), reader CPU \($0.reader)" } ?? "not pinned", us))
+            exit(0)
+        }
         let floor = try Floor.measure(video: video, seconds: seconds, sessions: sessions, liveReceivers: receivers)
         print("\(sessions) SRTP session(s) on the idle sink; " + floor.summary)
     case "run":

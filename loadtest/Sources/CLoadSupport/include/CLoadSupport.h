@@ -11,6 +11,11 @@ uint64_t cbl_thread_cpu_ns(void);
 /// CPU time of the whole process (user + system) in nanoseconds.
 uint64_t cbl_process_cpu_ns(void);
 
+/// Pins the calling thread to one CPU. Returns 0 or -errno.
+int cbl_pin_thread(int cpu);
+/// The CPUs (0–63) that process `pid` (0: this one) may run on, as a bit mask; 0 if unknown.
+uint64_t cbl_allowed_cpu_mask(int pid);
+
 int cbl_epoll_create(void);
 /// Adds `fd` for readability; `token` comes back from cbl_epoll_wait. Returns 0 or -errno.
 int cbl_epoll_add(int epfd, int fd, uint64_t token);
