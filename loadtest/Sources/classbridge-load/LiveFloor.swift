@@ -112,6 +112,12 @@ struct FloorShape: Codable {
     /// The floor's sender ran on the server's CPU and its reader on the generator's (`FloorCPUs`).
     var pinned: Bool
 
+    init(receivers: Int, burstIntervalUs: Double, pinned: Bool) {
+        self.receivers = receivers
+        self.burstIntervalUs = burstIntervalUs
+        self.pinned = pinned
+    }
+
     init(sentPerSecond: Double, receivedPerSecond: Double, pinned: Bool) {
         let perSecond = sentPerSecond.isFinite && sentPerSecond > 0 ? sentPerSecond : 500
         let fanOut = receivedPerSecond.isFinite ? receivedPerSecond / perSecond : 100
@@ -123,7 +129,7 @@ struct FloorShape: Codable {
 }
 
 /// Drains the floor's sink sockets on its own thread, sleeping in epoll_wait when nothing is waiting.
-private final class SinkReader: @unchecked Sendable {
+final class SinkReader: @unchecked Sendable {
     private let sinks: [Int32]
     private let cpu: Int32?
     private let running = Atomic<Bool>(true)

@@ -98,14 +98,21 @@ struct StepResult: Codable {
     var fixedFloorRatio: Double?
     /// The same against the idle-sink floor (no receiver-side cost at all).
     var idleSinkFloorRatio: Double?
+    /// A forwarder with no SFU logic in this step's shape (`ForwarderBound`: wake-up, receive, unprotect, then
+    /// protect + send per receiver), CPU µs per copy; and its cost ÷ ClassBridge's: how close the server comes to
+    /// the least any forwarder does here. floor ÷ bound is the most a forwarder can reach against the floor.
+    var forwarderBoundUsPerPacket: Double?
+    var forwarderBoundRatio: Double?
 
-    /// Adopts the live floors measured right after this step.
-    mutating func use(floor: Double, shape: FloorShape, fixedFloor: Double) {
+    /// Adopts the live floors and the forwarder bound measured right after this step.
+    mutating func use(floor: Double, shape: FloorShape, fixedFloor: Double, forwarderBound: Double) {
         floorUsPerPacket = floor
         floorRatio = serverUsPerForwardedPacket.map { floor / $0 }
         floorShape = shape
         fixedFloorUsPerPacket = fixedFloor
         fixedFloorRatio = serverUsPerForwardedPacket.map { fixedFloor / $0 }
+        forwarderBoundUsPerPacket = forwarderBound
+        forwarderBoundRatio = serverUsPerForwardedPacket.map { forwarderBound / $0 }
     }
     var serverRSSPerStreamKB: Double?
     var joinToFirstMediaMsP50: Double
@@ -116,7 +123,7 @@ struct StepResult: Codable {
 
     static let columns: [(String, Int)] = [("scenario", -9), ("step", -16), ("streams", 7), ("recv pkt/s", 10),
         ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv p99", 7), ("loop wait", 10), ("steal", 5), ("srv CPU/loop", 12), ("µs/pkt", 7), ("usr/sys", 9),
-        ("floor", 6), ("fixed", 5),
+        ("floor", 6), ("fixed", 5), ("fwd", 5),
         ("KB/strm", 7), ("1st ms p50/max", 15), ("gen CPU", 7)]
 
     static var header: String { pad(columns.map(\.0)) }
@@ -129,7 +136,7 @@ struct StepResult: Codable {
             f(deliveredPercent, 1), f(lossPercent, 2), f(latencyP50us, 0), f(latencyP99us, 0), f(serverDelayP99us, 0),
             f(serverLoopWaitPercent, 1) + "%/" + f(serverLoopWaitPerWakeupUs, 0), f(stealPercent, 1) + "%", f(serverCPUPercent, 0) + "%/" + f(serverLoopCPUPercent, 0) + "%",
             f(serverUsPerForwardedPacket, 2), f(serverUserUsPerPacket, 1) + "/" + f(serverSystemUsPerPacket, 1), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
-            fixedFloorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
+            fixedFloorRatio.map { f($0 * 100, 0) + "%" } ?? "-", forwarderBoundRatio.map { f($0 * 100, 0) + "%" } ?? "-",
             f(serverRSSPerStreamKB, 1), f(joinToFirstMediaMsP50, 0) + "/" + f(joinToFirstMediaMsMax, 0),
             f(loadGeneratorCPUPercent, 0) + "%"])
     }

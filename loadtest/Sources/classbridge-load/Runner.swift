@@ -142,7 +142,7 @@ final class Runner {
                                    newStreams: subscriberStreams() - streamsBefore))
             // The floors again right after the window, so each step's ratio compares like with like in time: in
             // the step's own shape (its fan-out and packet rate, pinned as the server and generator are), and in
-            // the fixed shape of earlier reports.
+            // the fixed shape of earlier reports; and the least a forwarder does in the step's shape.
             let packets = Floor.rtpPackets(video: engine.video, audio: engine.audio)
             let measured = results[results.count - 1]
             let cpus = FloorCPUs.matching(server: options.server?.pid)
@@ -152,7 +152,9 @@ final class Runner {
                                                   burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus)
             let fixedFloor = try Floor.measureLive(packets: packets, receivers: floor.liveReceivers, seconds: 0.5,
                                                    rounds: 5)
-            results[results.count - 1].use(floor: stepFloor, shape: shape, fixedFloor: fixedFloor)
+            let bound = try ForwarderBound.measure(packets: packets, shape: shape, cpus: cpus, seconds: 0.5, rounds: 3)
+            results[results.count - 1].use(floor: stepFloor, shape: shape, fixedFloor: fixedFloor,
+                                           forwarderBound: bound)
             print(results.last!.row)
         }
         print("\n" + StepResult.header)

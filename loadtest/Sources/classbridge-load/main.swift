@@ -40,8 +40,13 @@ do {
             let us = try Floor.measureLive(packets: Floor.rtpPackets(video: video, audio: nil), receivers: receivers,
                                            seconds: seconds / 5, rounds: 5, burstInterval: (interval ?? 2) / 1000,
                                            cpus: pinned)
-            print(String(format: "live floor, %d receivers, bursts %.2f ms apart, %@: %.2f µs per packet", receivers,
-                         interval ?? 2, pinned.map { "sender CPU \($0.sender), reader CPU \($0.reader)" } ?? "not pinned", us))
+            let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil)
+            let bound = try ForwarderBound.measure(packets: Floor.rtpPackets(video: video, audio: nil), shape: shape,
+                                                   cpus: pinned, seconds: seconds / 5, rounds: 5)
+            print(String(format: "%d receivers, a packet every %.2f ms, %@: live floor %.2f µs per packet, "
+                         + "forwarder bound %.2f µs per copy (floor ÷ bound %.0f %%)", receivers, interval ?? 2,
+                         pinned.map { "sender CPU \($0.sender), reader CPU \($0.reader)" } ?? "not pinned", us, bound,
+                         100 * us / bound))
             exit(0)
         }
         let floor = try Floor.measure(video: video, seconds: seconds, sessions: sessions, liveReceivers: receivers)

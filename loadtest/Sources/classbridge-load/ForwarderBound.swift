@@ -1,0 +1,131 @@
+import CLoadSupport
+import CSocket
+import Foundation
+import SRTP
+import Synchronization
+
+/// What the least a forwarder can do costs in a step's shape: no SFU logic at all, only what every SFU does per
+/// packet. A paced sender (the generator's CPU) offers SRTP packets at the step's rate; a forwarder thread (the
+/// server's CPU when pinned) sleeps in `poll`, takes what came with `recvmmsg`, unprotects it, then protects and
+/// sends a copy to each of the step's receivers, which a reader thread drains as the generator does. Returns the
+/// forwarder thread's CPU µs per copy out, wake-ups included.
+///
+/// Why: the floor counts protect + send only. At light steps a packet in costs a wake-up, a receive and an
+/// unprotect that few copies share, so floor ÷ bound is the most any forwarder can reach there, measured in the
+/// same run (this VM's speed drifts by tens of percent between runs; separate probe runs did not compare).
+enum ForwarderBound {
+    /// The median of `rounds` measurements of `seconds` each.
+    static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
+                        rounds: Int) throws -> Double {
+        var samples: [Double] = []
+        for _ in 0..<max(1, rounds) {
+            samples.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds))
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
+    static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double) throws -> Double {
+        let receivers = max(1, shape.receivers)
+        let sinks = (0..<receivers).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
+        let inbound = cb_udp_bind_ipv4(0x7F00_0001, 0, 4 << 20, 4 << 20)
+        let sender = cb_udp_bind_ipv4(0x7F00_0001, 0, 0, 4 << 20)
+        defer { for fd in sinks + [inbound, sender] where fd >= 0 { cbl_close(fd) } }
+        guard inbound >= 0, sender >= 0, sinks.allSatisfy({ $0 >= 0 }) else {
+            throw LoadError("forwarder bound: cannot bind sockets")
+        }
+        let key = (0..<28).map { _ in UInt8.random(in: 0...255) }
+        let forwarder = try Forwarder(fd: inbound, key: key, ports: sinks.map { UInt16(cb_local_port($0)) },
+                                      cpu: cpus?.sender)
+        let reader = SinkReader(sinks: sinks, cpu: cpus?.reader)
+        Thread { reader.run() }.start()
+        defer { reader.stop() }
+        Thread { forwarder.run() }.start()
+
+        let outbound = try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: key, direction: .outbound)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
+        defer { buffer.deallocate() }
+        let port = UInt16(cb_local_port(inbound))
+        let gapNs = UInt64(shape.burstIntervalUs * 1000)
+        var sequence: UInt16 = 0, index = 0
+        var next = cbl_monotonic_ns()
+        let end = next + UInt64(seconds * 1e9)
+        while next < end {  // paced as the step's packets in; a late one leaves at once
+            let now = cbl_monotonic_ns()
+            if next > now { usleep(UInt32((next - now) / 1000)) }
+            let packet = packets[index]
+            index = (index + 1) % packets.count
+            sequence &+= 1
+            packet.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            buffer.put16(sequence, 2)
+            let length = try outbound.protectRTP(buffer, length: packet.count)
+            _ = cb_send_ipv4(sender, buffer.baseAddress, length, 0x7F00_0001, port)
+            next += gapNs
+        }
+        usleep(20_000)  // the last packets through
+        return forwarder.stop() / 1000 / Double(max(1, forwarder.copiesSent))
+    }
+}
+
+/// The forwarder thread of `ForwarderBound`. Everything but `stop` runs on its own thread.
+private final class Forwarder: @unchecked Sendable {
+    private let fd: Int32
+    private let wakeFD: Int32
+    private let ports: [UInt16]
+    private let cpu: Int32?
+    private let inbound: SRTPContext
+    private let outbound: [SRTPContext]
+    private let running = Atomic<Bool>(true)
+    private let cpuNs = Atomic<UInt64>(0)
+    private let done = Atomic<Bool>(false)
+    private(set) var copiesSent = 0
+
+    init(fd: Int32, key: [UInt8], ports: [UInt16], cpu: Int32?) throws {
+        self.fd = fd
+        self.ports = ports
+        self.cpu = cpu
+        wakeFD = cb_eventfd()
+        inbound = try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: key, direction: .inbound)
+        outbound = try ports.map { _ in
+            try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: (0..<28).map { _ in UInt8.random(in: 0...255) },
+                            direction: .outbound)
+        }
+    }
+
+    deinit { cbl_close(wakeFD) }
+
+    func run() {
+        if let cpu { _ = cbl_pin_thread(cpu) }
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 33 * 2048, alignment: 16)
+        defer { memory.deallocate() }
+        var slots = (0..<32).map { i in
+            cb_datagram(buffer: memory.baseAddress! + i * 2048, capacity: 2048, length: 0, peer: sockaddr_storage(),
+                        peer_length: 0, arrival_realtime_ns: 0)
+        }
+        let copy = UnsafeMutableRawBufferPointer(rebasing: memory[(32 * 2048)...])
+        let start = cbl_thread_cpu_ns()
+        while running.load(ordering: .relaxed) {
+            guard cb_poll2(fd, wakeFD, -1) & 1 != 0 else { continue }
+            let received = slots.withUnsafeMutableBufferPointer { cb_recv_batch(fd, $0.baseAddress, 32) }
+            for i in 0..<max(0, Int(received)) {
+                let packet = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: 2048)
+                guard let length = try? inbound.unprotectRTP(packet, length: Int(slots[i].length)) else { continue }
+                for (receiver, port) in ports.enumerated() {
+                    copy.copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[..<length]))
+                    guard let out = try? outbound[receiver].protectRTP(copy, length: length) else { continue }
+                    _ = cb_send_ipv4(fd, copy.baseAddress, out, 0x7F00_0001, port)
+                    copiesSent += 1
+                }
+            }
+        }
+        cpuNs.store(cbl_thread_cpu_ns() - start, ordering: .sequentiallyConsistent)
+        done.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// Ends the thread and returns its CPU time in ns.
+    func stop() -> Double {
+        running.store(false, ordering: .sequentiallyConsistent)
+        cb_eventfd_signal(wakeFD)
+        while !done.load(ordering: .sequentiallyConsistent) { usleep(1000) }
+        return Double(cpuNs.load(ordering: .sequentiallyConsistent))
+    }
+}
