@@ -4,11 +4,11 @@ import Foundation
 import SRTP
 import Synchronization
 
-/// What the least a forwarder can do costs in a step's shape: no SFU logic at all, only what every SFU does per
-/// packet. A paced sender (the generator's CPU) offers SRTP packets at the step's rate; a forwarder thread (the
-/// server's CPU when pinned) sleeps in `poll`, takes what came with `recvmmsg`, unprotects it, then protects and
-/// sends a copy to each of the step's receivers, which a reader thread drains as the generator does. Returns the
-/// forwarder thread's CPU µs per copy out, wake-ups included.
+/// The least any forwarder does in a step's shape, and what it costs: no SFU logic at all, only what every SFU
+/// does per packet. A paced sender (the generator's CPU) offers SRTP packets at the step's rate; a forwarder
+/// thread (the server's CPU when pinned) sleeps in `poll`, takes what came with `recvmmsg`, unprotects it, then
+/// protects and sends a copy to each of the step's receivers, which a reader thread drains as the generator does.
+/// Returns the forwarder thread's CPU µs per copy out, wake-ups included.
 ///
 /// Why: the floor counts protect + send only. At light steps a packet in costs a wake-up, a receive and an
 /// unprotect that few copies share, so floor ÷ bound is the most any forwarder can reach there, measured in the

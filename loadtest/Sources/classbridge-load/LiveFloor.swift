@@ -12,8 +12,8 @@ extension Floor {
     ///
     /// Each step is compared against this floor in its own shape (`FloorShape`: its fan-out, its packet rate)
     /// since 2026-12-06. A burst after a sleep starts cold (caches, the reader's wake-up), and a small burst shares
-    /// that among few copies: on this VM 10 receivers every 6.25 ms (lecture 1 → 10) cost 9–11 µs per copy,
-    /// 100 every 2 ms (the one fixed shape used before) 5.4–6.4. No forwarder sends the first step's copies for less.
+    /// that among few copies: on this VM 10 receivers every 6.25 ms (lecture 1 → 10) cost 8–11 µs per copy,
+    /// 100 every 2 ms (the one fixed shape used before) 5–6. Any forwarder at lecture 1 → 10 pays the former.
     ///
     /// Why not only the idle sink: on loopback a datagram to a socket with a sleeping or busy reader on the other
     /// CPU costs the sender 2–3× more (wake-up, wait-queue lock, cache lines of the receive queue). On this
