@@ -32,6 +32,8 @@ public final class MediaLoop: @unchecked Sendable {
     private var thread: Thread?
     private weak var handler: (any DatagramHandler)?
     private var nextTick = 0.0
+    /// The next tick is an idle one (`idleTickInterval` away) until work arrives.
+    private var tickIsIdle = false
     private let stopped = Mutex<[CheckedContinuation<Void, Never>]>([])
     private let hasStopped = Atomic<Bool>(false)
     /// RTP datagrams from the kernel's receipt to the end of their handling: for a forwarded packet, until its
@@ -107,14 +109,20 @@ public final class MediaLoop: @unchecked Sendable {
             }
             if ready & 1 != 0 { drainSocket() }
             let after = MonotonicClock.now()
-            // Work arrived (a job may have made a transport): the next tick is a short one, whatever came before.
-            if ready > 0 { nextTick = min(nextTick, after + tickInterval) }
+            // Work arrived while the next tick was an idle one (a job may have made a transport): it comes soon.
+            if ready > 0 && tickIsIdle {
+                nextTick = min(nextTick, after + tickInterval)
+                tickIsIdle = false
+            }
             // Awake for work anyway: a tick due within half an interval runs now instead of costing a wake-up of
             // its own (40 % of the loop's wake-ups at a light lesson). Timers run early, never later than before.
             if after >= nextTick - (ready > 0 ? tickInterval / 2 : 0) {
                 let handler = self.handler  // weak: gone at shutdown, and then the loop must not spin
                 handler?.tick(now: after)
-                nextTick = after + (handler?.isIdle ?? true ? idleTickInterval : tickInterval)
+                // The next one is due an interval after this one was due, not after it ran: an early tick must not
+                // make ticks more frequent (a busy loop would tick every 5 ms). A late one starts from now.
+                tickIsIdle = handler?.isIdle ?? true
+                nextTick = max(nextTick, after) + (tickIsIdle ? idleTickInterval : tickInterval)
             }
         }
         runJobs()

@@ -48,4 +48,28 @@ import WebRTC
         }
         #expect(events.count { if case .datagram = $0 { true } else { false } } == 2)
     }
+
+    @Test func earlyTicksDoNotComeMoreOftenThanTheInterval() async throws {
+        let interval = 0.1
+        let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0), tickInterval: interval)
+        let handler = RecordingHandler()
+        let sender = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+        let target = try #require(TransportAddress(string: "127.0.0.1", port: loop.socket.localPort))
+        loop.start(handler: handler)
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .seconds(1) {  // a datagram every 20 ms: every tick can come early
+            sender.send([0x80, 0, 0, 1], to: target)
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        loop.stop()
+        await loop.waitUntilStopped()
+
+        let ticks = handler.events.withLock { $0 }.compactMap { event -> Double? in
+            if case .tick(let now) = event { now } else { nil }
+        }
+        let span = try #require(ticks.last) - ticks[0]
+        // One per interval: the first at start, then one per 0.1 s slot. Ticks 0.05 s after the last one, as
+        // every early tick from the time it ran would give, make about twice as many.
+        #expect(Double(ticks.count - 1) <= span / interval + 1, "\(ticks.count) ticks in \(span) s")
+    }
 }
