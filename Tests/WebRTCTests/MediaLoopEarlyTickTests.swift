@@ -17,16 +17,22 @@ import WebRTC
         func tick(now: Double) { events.withLock { $0.append(.tick(now)) } }
     }
 
-    @Test func aTickDueWithinHalfAnIntervalRidesOnADatagramsWakeUp() async throws {
-        let interval = 1.0
-        let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0), tickInterval: interval)
+    /// A started loop that records what it hands its handler, and a way to send it one datagram.
+    func startLoop(tickInterval: Double) throws -> (MediaLoop, RecordingHandler, () -> Void) {
+        let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0), tickInterval: tickInterval)
         let handler = RecordingHandler()
         let sender = try UDPMediaSocket(host: "127.0.0.1", port: 0)
         let target = try #require(TransportAddress(string: "127.0.0.1", port: loop.socket.localPort))
         loop.start(handler: handler)
+        return (loop, handler, { sender.send([0x80, 0, 0, 1], to: target) })
+    }
+
+    @Test func aTickDueWithinHalfAnIntervalRidesOnADatagramsWakeUp() async throws {
+        let interval = 1.0
+        let (loop, handler, send) = try startLoop(tickInterval: interval)
         for delay in [200, 500] {  // ≈ 0.2 s after the first tick (not due soon), then ≈ 0.7 s (due within 0.5 s)
             try await Task.sleep(for: .milliseconds(delay))
-            sender.send([0x80, 0, 0, 1], to: target)
+            send()
         }
         try await Task.sleep(for: .milliseconds(100))
         loop.stop()
@@ -51,14 +57,10 @@ import WebRTC
 
     @Test func earlyTicksDoNotComeMoreOftenThanTheInterval() async throws {
         let interval = 0.1
-        let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0), tickInterval: interval)
-        let handler = RecordingHandler()
-        let sender = try UDPMediaSocket(host: "127.0.0.1", port: 0)
-        let target = try #require(TransportAddress(string: "127.0.0.1", port: loop.socket.localPort))
-        loop.start(handler: handler)
+        let (loop, handler, send) = try startLoop(tickInterval: interval)
         let start = ContinuousClock.now
         while ContinuousClock.now - start < .seconds(1) {  // a datagram every 20 ms: every tick can come early
-            sender.send([0x80, 0, 0, 1], to: target)
+            send()
             try await Task.sleep(for: .milliseconds(20))
         }
         loop.stop()
