@@ -14,6 +14,17 @@ import Synchronization
 /// unprotect that few copies share, so floor ÷ bound is the most any forwarder can reach there, measured in the
 /// same run (this VM's speed drifts by tens of percent between runs; separate probe runs did not compare).
 enum ForwarderBound {
+    /// The live floor and the forwarder bound in one shape, as each step and `classbridge-load floor` report them:
+    /// CPU µs per copy of each.
+    static func measureWithFloor(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?,
+                                 seconds: Double) throws -> (floor: Double, bound: Double) {
+        let floor = try Floor.measureLive(packets: packets, receivers: shape.receivers, seconds: seconds, rounds: 5,
+                                          burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus)
+        let bound = try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, rounds: 3)
+        return (floor, bound)
+    }
+
+
     /// The median of `rounds` measurements of `seconds` each.
     static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
                         rounds: Int) throws -> Double {

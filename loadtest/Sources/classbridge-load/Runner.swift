@@ -148,13 +148,11 @@ final class Runner {
             let cpus = FloorCPUs.matching(server: options.server?.pid)
             let shape = FloorShape(sentPerSecond: measured.sentPacketsPerSecond,
                                    receivedPerSecond: measured.receivedPacketsPerSecond, pinned: cpus != nil)
-            let stepFloor = try Floor.measureLive(packets: packets, receivers: shape.receivers, seconds: 0.5, rounds: 5,
-                                                  burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus)
+            let shaped = try ForwarderBound.measureWithFloor(packets: packets, shape: shape, cpus: cpus, seconds: 0.5)
             let fixedFloor = try Floor.measureLive(packets: packets, receivers: floor.liveReceivers, seconds: 0.5,
                                                    rounds: 5)
-            let bound = try ForwarderBound.measure(packets: packets, shape: shape, cpus: cpus, seconds: 0.5, rounds: 3)
-            results[results.count - 1].use(floor: stepFloor, shape: shape, fixedFloor: fixedFloor,
-                                           forwarderBound: bound)
+            results[results.count - 1].use(floor: shaped.floor, shape: shape, fixedFloor: fixedFloor,
+                                           forwarderBound: shaped.bound)
             print(results.last!.row)
         }
         print("\n" + StepResult.header)

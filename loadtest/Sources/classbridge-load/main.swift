@@ -37,12 +37,9 @@ do {
         if interval != nil || cpus != nil {  // only the live floor, in that shape
             guard cpus == nil || cpus?.count == 2 else { print(usage); exit(2) }
             let pinned = cpus.map { FloorCPUs(sender: $0[0], reader: $0[1]) }
-            let us = try Floor.measureLive(packets: Floor.rtpPackets(video: video, audio: nil), receivers: receivers,
-                                           seconds: seconds / 5, rounds: 5, burstInterval: (interval ?? 2) / 1000,
-                                           cpus: pinned)
             let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil)
-            let bound = try ForwarderBound.measure(packets: Floor.rtpPackets(video: video, audio: nil), shape: shape,
-                                                   cpus: pinned, seconds: seconds / 5, rounds: 5)
+            let (us, bound) = try ForwarderBound.measureWithFloor(packets: Floor.rtpPackets(video: video, audio: nil),
+                                                                  shape: shape, cpus: pinned, seconds: seconds / 5)
             print(String(format: "%d receivers, a packet every %.2f ms, %@: live floor %.2f µs per packet, "
                          + "forwarder bound %.2f µs per copy (floor ÷ bound %.0f %%)", receivers, interval ?? 2,
                          pinned.map { "sender CPU \($0.sender), reader CPU \($0.reader)" } ?? "not pinned", us, bound,
