@@ -1,6 +1,5 @@
 import Foundation
 import STUN
-import Synchronization
 import Testing
 import WebRTC
 
@@ -8,15 +7,6 @@ import WebRTC
 /// ride on its packets' wake-ups instead of adding their own. Judged by the loop's own clock (the `now` it hands
 /// out), so a slow machine changes which case a datagram falls into, never the verdict.
 @Suite struct MediaLoopEarlyTickTests {
-    final class RecordingHandler: DatagramHandler, @unchecked Sendable {
-        enum Event { case datagram(Double), tick(Double) }
-        let events = Mutex<[Event]>([])
-        func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {
-            events.withLock { $0.append(.datagram(now)) }
-        }
-        func tick(now: Double) { events.withLock { $0.append(.tick(now)) } }
-    }
-
     /// A started loop that records what it hands its handler, and a way to send it one datagram.
     func startLoop(tickInterval: Double) throws -> (MediaLoop, RecordingHandler, () -> Void) {
         let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0), tickInterval: tickInterval)

@@ -7,11 +7,7 @@ import WebRTC
 @Suite struct MediaLoopThreadTests {
     @Test func theLoopThreadCarriesItsNameInProc() async throws {
         let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0))
-        final class Idle: DatagramHandler, @unchecked Sendable {
-            func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {}
-            func tick(now: Double) {}
-        }
-        let handler = Idle()
+        let handler = RecordingHandler()
         loop.start(handler: handler)
         // The name is set first thing on the thread; a job run there comes after it.
         try await loop.run {}
