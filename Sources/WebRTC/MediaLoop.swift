@@ -59,8 +59,10 @@ public final class MediaLoop: @unchecked Sendable {
         self.handler = handler
         running.store(true, ordering: .sequentiallyConsistent)
         let thread = Thread { [self] in
-            // Named from inside: Foundation names only the current thread on Linux, where a name has ≤ 15 bytes.
-            Thread.current.name = Self.threadName
+            // Named from inside, through pthread: Foundation's `Thread.name` setter reaches the OS only once the
+            // starting thread has stored the new thread's handle, and the new thread can run first (one test run
+            // in ~20 found the loop unnamed). Linux keeps ≤ 15 bytes.
+            cb_name_current_thread(Self.threadName)
             self.loop()
         }
         thread.qualityOfService = .userInteractive

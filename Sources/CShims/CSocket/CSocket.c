@@ -2,6 +2,7 @@
 #include "CSocket.h"
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -107,6 +108,13 @@ void cb_eventfd_drain(int fd) {
     uint64_t value;
     ssize_t ignored = read(fd, &value, sizeof value);
     (void)ignored;
+}
+
+void cb_name_current_thread(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof truncated - 1);
+    truncated[sizeof truncated - 1] = 0;
+    pthread_setname_np(pthread_self(), truncated);
 }
 
 int cb_poll2(int fd_a, int fd_b, int timeout_ms) {

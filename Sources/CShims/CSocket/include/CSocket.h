@@ -44,6 +44,9 @@ int cb_eventfd(void);
 void cb_eventfd_signal(int fd);
 void cb_eventfd_drain(int fd);
 
+/// Names the calling thread for the OS (`/proc/self/task/TID/comm`, `top -H`, `perf`): at most 15 bytes are kept.
+void cb_name_current_thread(const char *name);
+
 /// Waits until `fd_a` or `fd_b` is readable or `timeout_ms` passes. Returns a bitmask (1 = a, 2 = b), 0 on timeout,
 /// or -errno.
 int cb_poll2(int fd_a, int fd_b, int timeout_ms);
