@@ -22,9 +22,13 @@ public final class Receiver {
     private var lastKeyframeRequest = -Double.infinity
     private var keyframeWanted = false
     private var missing: [UInt16: (firstSeen: Double, lastNack: Double, tries: Int)] = [:]
+    /// When `pendingFeedback` next has work: a NACK to send or retry, or a key-frame request past its throttle.
+    /// Infinity while there is none. The Router reads it after each packet and request, and ticks no earlier.
+    private(set) var nextFeedback = Double.infinity
     public private(set) var packetsReceived = 0
 
     static let keyframeRequestInterval = 0.5
+    static let nackRetryInterval = 0.05
 
     init(trackID: String, kind: MediaKind, codec: TrackCodec, extensionIDs: HeaderExtensionIDs,
          ssrc: UInt32?, rtxSSRC: UInt32?, publisher: PeerMedia) {
@@ -55,8 +59,12 @@ public final class Receiver {
         downTracks.removeAll { $0 === downTrack }
     }
 
-    /// Asks the publisher for a key frame soon (throttled per publisher track).
-    public func requestKeyframe() { keyframeWanted = true }
+    /// Asks the publisher for a key frame soon (throttled per publisher track). Internal: the Router must see
+    /// `nextFeedback` move, so requests go through it.
+    func requestKeyframe() {
+        keyframeWanted = true
+        nextFeedback = min(nextFeedback, lastKeyframeRequest + Self.keyframeRequestInterval)
+    }
 
     @inline(__always)
     func handleRTP(_ view: RTPView, now: Double, scratch: UnsafeMutableRawBufferPointer) {
@@ -67,6 +75,7 @@ public final class Receiver {
         if codec.nack {
             if gap > 0 && gap < 64 {
                 for i in 1...gap { missing[sequence &- UInt16(i)] = (now, -Double.infinity, 0) }
+                nextFeedback = min(nextFeedback, now)
             } else if !missing.isEmpty {
                 missing[sequence] = nil
             }
@@ -129,14 +138,19 @@ public final class Receiver {
             lastKeyframeRequest = now
             packets.append(.pictureLossIndication(PictureLossIndication(senderSSRC: senderSSRC, mediaSSRC: ssrc)))
         }
+        var next = keyframeWanted ? lastKeyframeRequest + Self.keyframeRequestInterval : .infinity
+        defer { nextFeedback = next }
         if !missing.isEmpty {
             var lost: [UInt16] = []
             for (sequence, entry) in missing {
                 if now - entry.firstSeen > 1.0 || entry.tries >= 3 {
                     missing[sequence] = nil
-                } else if now - entry.lastNack >= 0.05 {
+                } else if now - entry.lastNack >= Self.nackRetryInterval {
                     lost.append(sequence)
                     missing[sequence] = (entry.firstSeen, now, entry.tries + 1)
+                    next = min(next, now + Self.nackRetryInterval)
+                } else {
+                    next = min(next, entry.lastNack + Self.nackRetryInterval)
                 }
             }
             if !lost.isEmpty {

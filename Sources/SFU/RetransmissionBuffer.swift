@@ -68,6 +68,9 @@ public final class RetransmissionBuffer {
         return UnsafeRawBufferPointer(start: ring + entry.start % ringBytes, count: Int(entry.length))
     }
 
+    /// When `adapt(now:)` next has work: at once before its first sample, then a second after the last one.
+    var nextAdapt: Double { rateSampleTime.map { $0 + 1 } ?? -.infinity }
+
     /// Measures the stream's rate once a second and resizes the ring to `window` seconds of its recent peak, with
     /// headroom: at once when it must grow, only below half when it may shrink, so a steady stream never flips.
     /// Kept packets move into the new ring.

@@ -8,6 +8,11 @@ public final class Router {
     /// One outgoing packet is built here at a time and handed to a sink, so forwarding allocates nothing.
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
     public private(set) var malformedRTCP = 0
+    /// The earliest time `tick` has work: a peer's transport-cc feedback or reports, a receiver's NACK or key-frame
+    /// request, or a retransmission ring's sizing. A tick before it returns at once. Walking every peer on every
+    /// 10 ms tick touched memory that had gone cold since the last packet: at patrol (5 rooms of 2 peers) about
+    /// 16 µs a tick, 2 µs per packet forwarded.
+    private(set) var nextDue = -Double.infinity
 
     static let reportInterval = 1.0
     static let transportFeedbackInterval = 0.1
@@ -25,6 +30,7 @@ public final class Router {
     public func addPeer(id: String, sink: any PacketSink) -> PeerMedia {
         let peer = PeerMedia(id: id, sink: sink)
         peers[id] = peer
+        nextDue = -.infinity  // its first reports go out at once
         return peer
     }
 
@@ -42,6 +48,7 @@ public final class Router {
         if let ssrc { peer.receiversBySSRC[ssrc] = receiver }
         if let rtxSSRC { peer.receiversByRTXSSRC[rtxSSRC] = receiver }
         peer.receiversByMid[mid] = receiver
+        nextDue = -.infinity  // transport-cc feedback and ring sizing start
         return receiver
     }
 
@@ -76,6 +83,7 @@ public final class Router {
         subscriber.downTracksBySSRC[ssrc] = track
         if let rtx = track.rtxSSRC { subscriber.downTracksBySSRC[rtx] = track }
         receiver.attach(track)
+        noteFeedback(of: receiver)  // a key frame for the new subscriber
         return track
     }
 
@@ -104,6 +112,13 @@ public final class Router {
         } else {
             receiver.handleRTP(view, now: now, scratch: scratch)
         }
+        noteFeedback(of: receiver)  // a gap to NACK, or a key frame a down track waits for
+    }
+
+    /// Brings the next tick forward to when `receiver` has feedback to send.
+    @inline(__always)
+    private func noteFeedback(of receiver: Receiver?) {
+        if let receiver, receiver.nextFeedback < nextDue { nextDue = receiver.nextFeedback }
     }
 
     /// A decrypted RTCP compound packet from `peer`: reports about what it sends, and feedback about what it receives.
@@ -122,13 +137,18 @@ public final class Router {
             case .genericNACK(let nack):
                 peer.downTracksBySSRC[nack.mediaSSRC]?.retransmit(nack.lostSequenceNumbers, now: now, scratch: scratch)
             case .pictureLossIndication(let pli):
-                peer.downTracksBySSRC[pli.mediaSSRC]?.receiver?.requestKeyframe()
+                requestKeyframe(from: peer.downTracksBySSRC[pli.mediaSSRC]?.receiver)
             case .fullIntraRequest(let fir):
-                for entry in fir.entries { peer.downTracksBySSRC[entry.ssrc]?.receiver?.requestKeyframe() }
+                for entry in fir.entries { requestKeyframe(from: peer.downTracksBySSRC[entry.ssrc]?.receiver) }
             default:
                 break  // REMB / transport-cc from subscribers feed bandwidth allocation (a later Forwarder kind).
             }
         }
+    }
+
+    private func requestKeyframe(from receiver: Receiver?) {
+        receiver?.requestKeyframe()
+        noteFeedback(of: receiver)
     }
 
     // MARK: Timers
@@ -136,28 +156,42 @@ public final class Router {
     /// Per peer: upstream feedback (NACK, PLI) now, transport-cc every 100 ms, reports about every second. Each
     /// peer keeps its own schedule, so a tick never builds and sends RTCP for the whole room at once (that stalled
     /// forwarding for about a millisecond per hundred peers, right in the latency's p99).
+    /// Nothing is due before `nextDue`, so most ticks return at once.
     public func tick(now: Double, unixMicros: Int64) {
+        guard now >= nextDue else { return }
         let ntp = NTPTime.from(unixMicros: unixMicros)
+        var next = Double.infinity
         for peer in peers.values {
             var feedback: [RTCPPacket] = []
             for receiver in peer.receivers {
-                feedback.append(contentsOf: receiver.pendingFeedback(senderSSRC: peer.rtcpSSRC, now: now))
-                receiver.buffer?.adapt(now: now)
+                if now >= receiver.nextFeedback {
+                    feedback.append(contentsOf: receiver.pendingFeedback(senderSSRC: peer.rtcpSSRC, now: now))
+                }
+                next = min(next, receiver.nextFeedback)
+                if let buffer = receiver.buffer {
+                    if now >= buffer.nextAdapt { buffer.adapt(now: now) }
+                    next = min(next, buffer.nextAdapt)
+                }
             }
             if !feedback.isEmpty { peer.sink.sendRTCP(RTCPCompound.serialize(feedback)) }
-            if now >= peer.nextTransportFeedback {
-                peer.nextTransportFeedback = now + Self.transportFeedbackInterval
-                if let media = peer.receivers.first?.ssrc,
-                   let feedback = peer.feedbackRecorder.makeFeedback(senderSSRC: peer.rtcpSSRC, mediaSSRC: media) {
-                    peer.sink.sendRTCP(RTCPCompound.serialize([.transportWideFeedback(feedback)]))
+            if !peer.receivers.isEmpty {  // only publishers get transport-cc feedback
+                if now >= peer.nextTransportFeedback {
+                    peer.nextTransportFeedback = now + Self.transportFeedbackInterval
+                    if let media = peer.receivers.first?.ssrc,
+                       let feedback = peer.feedbackRecorder.makeFeedback(senderSSRC: peer.rtcpSSRC, mediaSSRC: media) {
+                        peer.sink.sendRTCP(RTCPCompound.serialize([.transportWideFeedback(feedback)]))
+                    }
                 }
+                next = min(next, peer.nextTransportFeedback)
             }
             if now >= peer.nextReport {
                 // RFC 3550 §6.3.1: a randomised interval, 0.5–1.5 × the nominal one, so peers drift apart.
                 peer.nextReport = now + Self.reportInterval * Double.random(in: 0.5...1.5)
                 sendReports(to: peer, now: now, ntp: ntp)
             }
+            next = min(next, peer.nextReport)
         }
+        nextDue = next
     }
 
     /// Sender reports for what we send the peer; receiver reports for what it publishes.
