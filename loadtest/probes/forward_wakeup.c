@@ -8,24 +8,31 @@
 // nothing: 160/s × 10 copies, 6.2–6.7 µs per copy either way). PIN=1 puts the forwarder alone on CPU 1 and the
 // sender and sink on CPU 0, as `SERVER_CPUS=1 LOAD_CPUS=0 loadtest/bench` does (each copy then wakes the sink
 // across CPUs: 8.4–8.9 µs per copy at 160/s × 10, against 6.6 unpinned).
+// How the forwarder waits: `poll` (one fd, the default), `poll2` (the socket and an eventfd, as the media loop),
+// `epoll`, or `block` (no wait call: a blocking recvmmsg with a 10 ms SO_RCVTIMEO); TIMEOUT=-1 polls with no
+// timeout. None of them changed the cost at 800/s × 1 pinned (2026-12-06, three rounds each: 28–39 µs per
+// datagram, the spread within each mode as wide as between them): the wake-up itself costs, not the call.
 //   cc -O2 -o /tmp/forward_wakeup loadtest/probes/forward_wakeup.c -lpthread
 //   /tmp/forward_wakeup 800 1; /tmp/forward_wakeup 16000 1; /tmp/forward_wakeup 7500 5; /tmp/forward_wakeup 160 10 mmsg
-//   PIN=1 /tmp/forward_wakeup 160 10
+//   PIN=1 /tmp/forward_wakeup 160 10; PIN=1 /tmp/forward_wakeup 800 1 epoll; PIN=1 TIMEOUT=-1 /tmp/forward_wakeup 800 1
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <string.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAXK 16
 #define BATCH 32
-static int fwd_fd, sink_fd[MAXK], copies, batched;
+static int fwd_fd, sink_fd[MAXK], copies, batched, wait_mode, wake_fd, ep_fd, poll_timeout = 10;
 static struct sockaddr_in fwd_addr, sink_addr[MAXK];
 static volatile int stop;
 static long forwarded, wakeups;
@@ -65,14 +72,26 @@ static void *forwarder(void *unused) {
     struct iovec iovs[BATCH];
     double start = now_s(CLOCK_THREAD_CPUTIME_ID);
     while (!stop) {
-        struct pollfd p = {.fd = fwd_fd, .events = POLLIN};
-        if (poll(&p, 1, 10) <= 0) continue;  // 10 ms, as the media loop's tick
+        int flags = MSG_DONTWAIT;
+        if (wait_mode == 0) {
+            struct pollfd p = {.fd = fwd_fd, .events = POLLIN};
+            if (poll(&p, 1, poll_timeout) <= 0) continue;  // 10 ms, as the media loop's tick
+        } else if (wait_mode == 1) {  // the socket and an eventfd, as the media loop waits
+            struct pollfd p[2] = {{.fd = fwd_fd, .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+            if (poll(p, 2, poll_timeout) <= 0) continue;
+        } else if (wait_mode == 2) {  // epoll: the wait queues stay registered between waits
+            struct epoll_event e[2];
+            if (epoll_wait(ep_fd, e, 2, poll_timeout) <= 0) continue;
+        } else {  // no wait call at all: recvmmsg blocks for the first datagram (SO_RCVTIMEO 10 ms)
+            flags = MSG_WAITFORONE;
+        }
         wakeups++;
         for (int i = 0; i < BATCH; i++) {
             iovs[i] = (struct iovec){buffers[i], sizeof buffers[i]};
             headers[i] = (struct mmsghdr){.msg_hdr = {.msg_iov = &iovs[i], .msg_iovlen = 1}};
         }
-        int n = recvmmsg(fwd_fd, headers, BATCH, MSG_DONTWAIT, NULL);
+        int n = recvmmsg(fwd_fd, headers, BATCH, flags, NULL);
+        if (n <= 0) { wakeups--; continue; }
         for (int i = 0; i < n; i++) {
             if (batched) {  // one sendmmsg per datagram in, one message per copy
                 struct mmsghdr out[MAXK];
@@ -111,10 +130,24 @@ static void *sink(void *unused) {
 int main(int argc, char **argv) {
     double rate = argc > 1 ? atof(argv[1]) : 800;
     copies = argc > 2 ? atoi(argv[2]) : 1;
-    batched = argc > 3 && argv[3][0] == 'm';
-    if (copies < 1 || copies > MAXK || rate <= 0) { fprintf(stderr, "usage: forward_wakeup RATE [COPIES ≤ 16] [mmsg]\n"); return 2; }
+    const char *mode = argc > 3 ? argv[3] : "poll";
+    batched = mode[0] == 'm';
+    wait_mode = !strcmp(mode, "poll2") ? 1 : !strcmp(mode, "epoll") ? 2 : !strcmp(mode, "block") ? 3 : 0;
+    if (copies < 1 || copies > MAXK || rate <= 0) { fprintf(stderr, "usage: forward_wakeup RATE [COPIES ≤ 16] [poll|poll2|epoll|block|mmsg]\n"); return 2; }
+    if (getenv("TIMEOUT")) poll_timeout = atoi(getenv("TIMEOUT"));
     fwd_fd = bound_socket(&fwd_addr);
     for (int k = 0; k < copies; k++) sink_fd[k] = bound_socket(&sink_addr[k]);
+    wake_fd = eventfd(0, EFD_NONBLOCK);
+    ep_fd = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = fwd_fd}, ew = {.events = EPOLLIN, .data.fd = wake_fd};
+    epoll_ctl(ep_fd, EPOLL_CTL_ADD, fwd_fd, &ev);
+    epoll_ctl(ep_fd, EPOLL_CTL_ADD, wake_fd, &ew);
+    if (wait_mode == 3) {  // blocking receive with a timeout instead of a non-blocking socket
+        int fl = fcntl(fwd_fd, F_GETFL);
+        fcntl(fwd_fd, F_SETFL, fl & ~O_NONBLOCK);
+        struct timeval tv = {0, 10000};
+        setsockopt(fwd_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    }
     struct sockaddr_in src;
     int out = bound_socket(&src);
     pthread_t f, s;
@@ -133,10 +166,16 @@ int main(int argc, char **argv) {
     }
     usleep(100000);
     stop = 1;
-    pthread_join(f, NULL);
+    if (poll_timeout < 0) {  // no timeout: one last datagram wakes the forwarder to see `stop`
+        sendto(out, payload, 1, 0, (struct sockaddr *)&fwd_addr, sizeof fwd_addr);
+        pthread_join(f, NULL);
+        forwarded--;
+    } else {
+        pthread_join(f, NULL);
+    }
     pthread_join(s, NULL);
-    printf("%s rate %.0f/s, %d cop%s: %ld in, %.2f wake-ups per datagram in, forwarder CPU %.2f µs per datagram in, "
-           "%.2f µs per copy out\n", batched ? "sendmmsg" : "sendto", rate, copies, copies == 1 ? "y" : "ies", forwarded, (double)wakeups / forwarded,
+    printf("%s/%s rate %.0f/s, %d cop%s: %ld in, %.2f wake-ups per datagram in, forwarder CPU %.2f µs per datagram in, "
+           "%.2f µs per copy out\n", mode, batched ? "sendmmsg" : "sendto", rate, copies, copies == 1 ? "y" : "ies", forwarded, (double)wakeups / forwarded,
            fwd_cpu * 1e6 / forwarded, fwd_cpu * 1e6 / (forwarded * copies));
     return sent == forwarded ? 0 : 1;
 }
