@@ -28,5 +28,11 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        // The generator's own logic (shapes, clocks, what it reads from the server, the scenario files); the CI
+        // smoke runs it end to end. WebRTC: to check that the loop thread is found by the name the server gives it.
+        .testTarget(
+            name: "ClassBridgeLoadTests",
+            dependencies: ["classbridge-load", .product(name: "WebRTC", package: rootIdentity)]
+        ),
     ]
 )

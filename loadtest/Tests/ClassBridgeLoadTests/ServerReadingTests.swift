@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import STUN
+import WebRTC
+@testable import classbridge_load
+
+/// What the generator reads from the server: its forwarding-delay histogram from `/metrics`, and its media loop
+/// thread from `/proc` (found by the name the server gives it).
+@Suite struct ServerReadingTests {
+    /// The server's exposition (swift-prometheus), trimmed to a few buckets, with lines of other metrics around.
+    static let exposition = """
+        # TYPE classbridge_rtp_packets_sent_total counter
+        classbridge_rtp_packets_sent_total 1200
+        # TYPE classbridge_rtp_forwarding_delay_seconds histogram
+        classbridge_rtp_forwarding_delay_seconds_bucket{le="5e-05"} 100
+        classbridge_rtp_forwarding_delay_seconds_bucket{le="0.0001"} 600
+        classbridge_rtp_forwarding_delay_seconds_bucket{le="0.001"} 990
+        classbridge_rtp_forwarding_delay_seconds_bucket{le="1.0"} 1000
+        classbridge_rtp_forwarding_delay_seconds_bucket{le="+Inf"} 1000
+        classbridge_rtp_forwarding_delay_seconds_sum 0.2
+        classbridge_rtp_forwarding_delay_seconds_count 1000
+        """
+
+    @Test func theDelayHistogramParsesAndGivesAWindowsPercentiles() throws {
+        let after = try #require(ServerDelayHistogram.parse(Self.exposition))
+        #expect(after.bounds == [5e-05, 0.0001, 0.001, 1.0, .infinity])
+        #expect(after.count == 1000)
+        #expect(after.percentWithin(0.001) == 99)
+        // p50 lies in (50 µs, 100 µs]: 400 of its 500 packets in, interpolated as histogram_quantile does.
+        #expect(abs(try #require(after.percentileUs(50)) - 90) < 1e-9)
+
+        let before = try #require(ServerDelayHistogram.parse(Self.exposition.replacingOccurrences(of: "} 600", with: "} 500")
+            .replacingOccurrences(of: "} 990", with: "} 500").replacingOccurrences(of: "} 1000", with: "} 500")))
+        let window = after.since(before)  // what the server counted between the two readings
+        #expect(window.cumulative == [0, 100, 490, 500, 500])
+        #expect(window.percentWithin(0.001) == 98)
+    }
+
+    @Test func noHistogramWithoutItsInfBucket() {
+        #expect(ServerDelayHistogram.parse("classbridge_rtp_packets_sent_total 3\n") == nil)
+        #expect(ServerDelayHistogram.parse("classbridge_rtp_forwarding_delay_seconds_bucket{le=\"0.001\"} 4\n") == nil)
+    }
+
+    @Test func theMediaLoopThreadIsFoundByTheNameTheServerGivesIt() async throws {
+        let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0))
+        final class Idle: DatagramHandler, @unchecked Sendable {
+            func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {}
+            func tick(now: Double) {}
+        }
+        let handler = Idle()
+        loop.start(handler: handler)
+        try await loop.run { }  // the loop thread has named itself and runs jobs
+        let tid = try #require(ServerProcess(pid: getpid()).mediaLoopThread())
+        let comm = try String(contentsOfFile: "/proc/\(getpid())/task/\(tid)/comm", encoding: .utf8)
+        #expect(comm == MediaLoop.threadName + "\n")
+        #expect(ServerProcess(pid: getpid()).mediaLoopSchedule() != nil)
+        loop.stop()
+        await loop.waitUntilStopped()
+    }
+}

@@ -1,0 +1,52 @@
+import Testing
+@testable import classbridge_load
+
+/// A step's floor is measured in the step's own shape: its mean fan-out and its mean gap between packets in.
+@Suite struct StepShapeTests {
+    @Test func theShapeIsTheStepsMeanFanOutAndGap() {
+        let lecture = FloorShape(sentPerSecond: 160, receivedPerSecond: 1_603, pinned: true)  // 1 → 10 sites
+        #expect(lecture.receivers == 10)
+        #expect(lecture.burstIntervalUs == 6_250)
+        #expect(lecture.pinned)
+        let patrol = FloorShape(sentPerSecond: 802, receivedPerSecond: 802, pinned: false)  // 1 → 1
+        #expect(patrol.receivers == 1)
+        #expect(abs(patrol.burstIntervalUs - 1e6 / 802) < 1e-9)
+    }
+
+    @Test func extremesAreClampedAndMissingRatesDefault() {
+        #expect(FloorShape(sentPerSecond: 1, receivedPerSecond: 5_000, pinned: false).receivers == 1_000)
+        #expect(FloorShape(sentPerSecond: 1_000, receivedPerSecond: 100, pinned: false).receivers == 1)
+        // usleep cannot keep gaps under about 0.1 ms, and a gap over 50 ms would make a round of a few packets.
+        #expect(FloorShape(sentPerSecond: 100_000, receivedPerSecond: 100_000, pinned: false).burstIntervalUs == 50)
+        #expect(FloorShape(sentPerSecond: 10, receivedPerSecond: 10, pinned: false).burstIntervalUs == 50_000)
+        // Nothing sent (a broken step): 500 packets a second, and 100 receivers if nothing is known of the fan-out.
+        let unknown = FloorShape(sentPerSecond: 0, receivedPerSecond: .nan, pinned: false)
+        #expect(unknown.burstIntervalUs == 2_000)
+        #expect(unknown.receivers == 100)
+    }
+}
+
+/// The generator's publishers keep their own capture clocks: a late frame is caught up, a long stall skips whole
+/// periods without moving the source's phase (else every source behind in one stall would send in step).
+@Suite struct CaptureClockTests {
+    @Test func aSourceOnTimeOrSlightlyLateKeepsItsGrid() {
+        #expect(Engine.nextCapture(after: 1_000, period: 100, now: 1_050) == 1_100)
+        #expect(Engine.nextCapture(after: 1_000, period: 100, now: 1_250, maxLag: 200) == 1_100)  // caught up next
+    }
+
+    @Test func aSourceFarBehindSkipsWholePeriodsAndKeepsItsPhase() {
+        let next = Engine.nextCapture(after: 1_000, period: 100, now: 10_037, maxLag: 200)
+        #expect(next == 9_900)  // the first capture of its own grid within maxLag of now
+        #expect(next % 100 == 0 && next > 10_037 - 200 && next - 100 <= 10_037 - 200)
+    }
+}
+
+@Suite struct PercentileTests {
+    @Test func nearestRank() {
+        let sorted: [Float] = [1, 2, 3, 4]
+        #expect(percentile(sorted, 50) == 2)
+        #expect(percentile(sorted, 99) == 4)
+        #expect(percentile(sorted, 0) == 1)
+        #expect(percentile([], 50).isNaN)
+    }
+}
