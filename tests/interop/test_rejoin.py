@@ -64,6 +64,10 @@ async def leave_and_rejoin(server, room: str) -> None:
                                       what="the replaced participant leaving")
         assert left["reason"] == "disconnected", left
         await second.wait_closed(10)
+        # Its arrival may reach the watcher after the leave and the close: wait for it, then check it came once.
+        await watcher.wait_for(lambda m: m.get("type") == "participantJoined"
+                               and m["participant"]["id"] == third.participant_id, 10, since,
+                               what="the replacing participant joining")
         joined = [m for m in watcher.messages[since:] if m.get("type") == "participantJoined"]
         assert [m["participant"]["id"] for m in joined] == [third.participant_id], joined
         await watcher.ping()
