@@ -210,6 +210,9 @@ class CBClient:
         self.bad_fingerprint = bad_fingerprint
         self.protocol_codecs_only = protocol_codecs_only
         self.decode = decode
+        # Applied to each SDP answer before aiortc sees it (a lossy link between client and server rewrites the
+        # candidate).
+        self.answer_filter: Optional[Callable[[str], str]] = None
 
         self.ws = None
         self.pc: Optional[RTCPeerConnection] = None
@@ -454,7 +457,8 @@ class CBClient:
                     entry.participant_id = sub.get("participantId")
                     entry.state = sub.get("state")
             self.published = reply.get("tracks", [])
-            await pc.setRemoteDescription(RTCSessionDescription(sdp=reply["sdp"], type="answer"))
+            answer = self.answer_filter(reply["sdp"]) if self.answer_filter else reply["sdp"]
+            await pc.setRemoteDescription(RTCSessionDescription(sdp=answer, type="answer"))
             return reply
 
     async def _offer_request(self, msg: dict, timeout: float) -> dict:

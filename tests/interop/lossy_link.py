@@ -1,0 +1,82 @@
+"""A user-space lossy link for the interop tests (this kernel has no `tc netem`): a UDP relay between one client
+and the server that drops chosen datagrams on the way in.
+
+The client learns the relay's port instead of the server's from a rewritten SDP answer (`rewrite_candidate`); the
+server, ICE-lite, answers whatever address its STUN checks come from, which is the relay's. RTP and RTCP stay
+readable enough for the relay to choose: their headers are not encrypted by SRTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Callable, Optional
+
+
+def is_rtp(datagram: bytes) -> bool:
+    """RFC 7983: first byte 128-191 is RTP or RTCP; RTCP's packet types 192-223 fill the second byte."""
+    return len(datagram) >= 12 and 128 <= datagram[0] <= 191 and not 192 <= datagram[1] <= 223
+
+
+def rtp_sequence(datagram: bytes) -> int:
+    return int.from_bytes(datagram[2:4], "big")
+
+
+def rtp_payload_type(datagram: bytes) -> int:
+    return datagram[1] & 0x7F
+
+
+class _Side(asyncio.DatagramProtocol):
+    def __init__(self, on_datagram: Callable[[bytes, tuple], None]) -> None:
+        self.on_datagram = on_datagram
+
+    def datagram_received(self, data: bytes, addr: tuple) -> None:
+        self.on_datagram(data, addr)
+
+
+class LossyLink:
+    """Forwards one client's datagrams to the server and back. `drop(datagram)` decides, for each datagram from the
+    client, whether the link loses it; what was lost is kept in `dropped` (payload type, sequence number)."""
+
+    def __init__(self, drop: Callable[[bytes], bool]) -> None:
+        self.drop = drop
+        self.dropped: list[tuple[int, int]] = []
+        self.server: Optional[tuple] = None
+        self.client: Optional[tuple] = None
+        self.port = 0
+        self._to_client = None
+        self._to_server = None
+
+    async def start(self) -> "LossyLink":
+        loop = asyncio.get_running_loop()
+        self._to_client, _ = await loop.create_datagram_endpoint(lambda: _Side(self._from_client),
+                                                                 local_addr=("127.0.0.1", 0))
+        self._to_server, _ = await loop.create_datagram_endpoint(lambda: _Side(self._from_server),
+                                                                 local_addr=("127.0.0.1", 0))
+        self.port = self._to_client.get_extra_info("sockname")[1]
+        return self
+
+    def rewrite_candidate(self, answer_sdp: str) -> str:
+        """Points the answer's host candidate at the relay, and the relay at the server's candidate."""
+        def swap(m: re.Match) -> str:
+            self.server = (m.group(2), int(m.group(3)))
+            return f"{m.group(1)}{m.group(2)} {self.port}{m.group(4)}"
+        return re.sub(r"^(a=candidate:\S+ \d+ udp \d+ )(\S+) (\d+)( typ host)", swap, answer_sdp, flags=re.M)
+
+    def _from_client(self, data: bytes, addr: tuple) -> None:
+        self.client = addr
+        if self.server is None:
+            return
+        if is_rtp(data) and self.drop(data):
+            self.dropped.append((rtp_payload_type(data), rtp_sequence(data)))
+            return
+        self._to_server.sendto(data, self.server)
+
+    def _from_server(self, data: bytes, addr: tuple) -> None:
+        if self.client is not None:
+            self._to_client.sendto(data, self.client)
+
+    def close(self) -> None:
+        for side in (self._to_client, self._to_server):
+            if side is not None:
+                side.close()
