@@ -1,5 +1,5 @@
 """A user-space lossy link for the interop tests (this kernel has no `tc netem`): a UDP relay between one client
-and the server that drops chosen datagrams on the way in.
+and the server that drops chosen RTP datagrams on the way in (a publisher's uplink) or out (a site's downlink).
 
 The client learns the relay's port instead of the server's from a rewritten SDP answer (`rewrite_candidate`); the
 server, ICE-lite, answers whatever address its STUN checks come from, which is the relay's. RTP and RTCP stay
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections import Counter
 from typing import Callable, Optional
 
 
@@ -35,12 +36,15 @@ class _Side(asyncio.DatagramProtocol):
 
 
 class LossyLink:
-    """Forwards one client's datagrams to the server and back. `drop(datagram)` decides, for each datagram from the
-    client, whether the link loses it; what was lost is kept in `dropped` (payload type, sequence number)."""
+    """Forwards one client's datagrams to the server and back. `drop(datagram)` decides, for each RTP datagram from
+    the client (`uplink`) or to it, whether the link loses it; what was lost is kept in `dropped` (payload type,
+    sequence number), and the payload types of the RTP that passed towards the client in `delivered`."""
 
-    def __init__(self, drop: Callable[[bytes], bool]) -> None:
+    def __init__(self, drop: Callable[[bytes], bool], uplink: bool = True) -> None:
         self.drop = drop
+        self.uplink = uplink
         self.dropped: list[tuple[int, int]] = []
+        self.delivered: Counter[int] = Counter()
         self.server: Optional[tuple] = None
         self.client: Optional[tuple] = None
         self.port = 0
@@ -67,14 +71,22 @@ class LossyLink:
         self.client = addr
         if self.server is None:
             return
-        if is_rtp(data) and self.drop(data):
-            self.dropped.append((rtp_payload_type(data), rtp_sequence(data)))
+        if self.uplink and self._lost(data):
             return
         self._to_server.sendto(data, self.server)
 
     def _from_server(self, data: bytes, addr: tuple) -> None:
-        if self.client is not None:
-            self._to_client.sendto(data, self.client)
+        if self.client is None or (not self.uplink and self._lost(data)):
+            return
+        if is_rtp(data):
+            self.delivered[rtp_payload_type(data)] += 1
+        self._to_client.sendto(data, self.client)
+
+    def _lost(self, data: bytes) -> bool:
+        if is_rtp(data) and self.drop(data):
+            self.dropped.append((rtp_payload_type(data), rtp_sequence(data)))
+            return True
+        return False
 
     def close(self) -> None:
         for side in (self._to_client, self._to_server):

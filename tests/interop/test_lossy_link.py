@@ -1,7 +1,10 @@
-"""(g) A publisher on a lossy uplink: the server asks for what was lost (generic NACK), aiortc resends it, and the
-subscriber's video keeps coming. The link is a user-space relay (lossy_link.py) that drops every 15th VP8 packet
-from the publisher once the stream runs. Without the server's NACKs nothing is resent, and the subscriber's VP8
-decoder fails on every damaged frame until the next key frame (20 s to 90 frames instead of 3.5 s)."""
+"""(g) Lossy links, through a user-space relay (lossy_link.py) that drops every 15th VP8 packet once the stream runs.
+
+- A publisher's uplink: the server asks for what was lost (generic NACK), aiortc resends it, and the subscriber's
+  video keeps coming. Without the server's NACKs nothing is resent, and the subscriber's VP8 decoder fails on every
+  damaged frame until the next key frame (20 s to 90 frames instead of 3.5 s).
+- A site's downlink: the site's aiortc receiver NACKs, and the server resends from its retransmission buffer, as
+  RTX, to that site alone."""
 
 from __future__ import annotations
 
@@ -23,10 +26,13 @@ class EveryNthVideoPacket:
     def __init__(self) -> None:
         self.seen = 0
         self.vp8: Optional[int] = None
+        self.rtx: Optional[int] = None
 
     def learn(self, answer_sdp: str) -> None:
         found = re.search(r"^a=rtpmap:(\d+) VP8/90000", answer_sdp, flags=re.M)
         self.vp8 = int(found.group(1)) if found else None
+        rtx = re.search(rf"^a=fmtp:(\d+) apt={self.vp8}\s*$", answer_sdp, flags=re.M) if found else None
+        self.rtx = int(rtx.group(1)) if rtx else None
 
     def __call__(self, datagram: bytes) -> bool:
         if self.vp8 is None or rtp_payload_type(datagram) != self.vp8:
@@ -76,3 +82,38 @@ async def lost_packets_are_resent(server, room: str) -> None:
 
 def test_lost_packets_are_resent(server, room):
     run(lost_packets_are_resent(server, room), 90)
+
+
+async def a_site_on_a_lossy_downlink_gets_retransmissions(server, room: str) -> None:
+    """The same loss on the way to one site: its aiortc receiver NACKs, and the server resends from its own
+    retransmission buffer, as RTX (RFC 4588), to that site alone."""
+    drop = EveryNthVideoPacket()
+    link = await LossyLink(drop, uplink=False).start()
+    pub = server.client(room, "teacher", "downlink-pub")
+    sub = server.client(room, "site", "lossy-site")
+
+    def answer_filter(sdp: str) -> str:
+        drop.learn(sdp)
+        return link.rewrite_candidate(sdp)
+    sub.answer_filter = answer_filter
+    try:
+        await pub.join_and_publish()
+        joined = await sub.connect_and_join()
+        assert sub.subscribe_all(joined) == 2
+        await sub.negotiate()
+        assert drop.vp8 is not None and drop.rtx is not None, "the site's answer has VP8 with RTX"
+        await sub.wait_transport("connected", 15)
+        await sub.wait_frames({"video": 90, "audio": 100}, 40, participant_id=pub.participant_id)
+
+        lost = [sequence for payload_type, sequence in link.dropped if payload_type == drop.vp8]
+        assert len(lost) >= 3, f"the link dropped {link.dropped}"
+        # One retransmission per NACKed packet at least; only a loss in the last moments may be unanswered.
+        resent = link.delivered[drop.rtx]
+        assert resent >= max(3, len(lost) - 2), f"lost {lost}, {resent} RTX packets reached the site"
+    finally:
+        await close_all(pub, sub)
+        link.close()
+
+
+def test_a_site_on_a_lossy_downlink_gets_retransmissions(server, room):
+    run(a_site_on_a_lossy_downlink_gets_retransmissions(server, room), 90)
