@@ -41,16 +41,22 @@ class EveryNthVideoPacket:
         return self.seen > START_AFTER and self.seen % DROP_EVERY == 0
 
 
-async def lost_packets_are_resent(server, room: str) -> None:
+async def through_lossy_link(client, uplink: bool) -> tuple[EveryNthVideoPacket, LossyLink]:
+    """Puts `client` behind a lossy link that learns VP8's payload type from the client's answers."""
     drop = EveryNthVideoPacket()
-    link = await LossyLink(drop).start()
-    pub = server.client(room, "teacher", "lossy-pub")
-    sub = server.client(room, "site", "lossy-sub")
+    link = await LossyLink(drop, uplink=uplink).start()
 
     def answer_filter(sdp: str) -> str:
         drop.learn(sdp)
         return link.rewrite_candidate(sdp)
-    pub.answer_filter = answer_filter
+    client.answer_filter = answer_filter
+    return drop, link
+
+
+async def lost_packets_are_resent(server, room: str) -> None:
+    pub = server.client(room, "teacher", "lossy-pub")
+    sub = server.client(room, "site", "lossy-sub")
+    _, link = await through_lossy_link(pub, uplink=True)
     try:
         await pub.join_and_publish()
         video = next(t.sender for t in pub.pc.getTransceivers() if t.kind == "video")
@@ -87,15 +93,9 @@ def test_lost_packets_are_resent(server, room):
 async def a_site_on_a_lossy_downlink_gets_retransmissions(server, room: str) -> None:
     """The same loss on the way to one site: its aiortc receiver NACKs, and the server resends from its own
     retransmission buffer, as RTX (RFC 4588), to that site alone."""
-    drop = EveryNthVideoPacket()
-    link = await LossyLink(drop, uplink=False).start()
     pub = server.client(room, "teacher", "downlink-pub")
     sub = server.client(room, "site", "lossy-site")
-
-    def answer_filter(sdp: str) -> str:
-        drop.learn(sdp)
-        return link.rewrite_candidate(sdp)
-    sub.answer_filter = answer_filter
+    drop, link = await through_lossy_link(sub, uplink=False)
     try:
         await pub.join_and_publish()
         joined = await sub.connect_and_join()
