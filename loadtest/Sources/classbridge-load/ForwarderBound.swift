@@ -24,15 +24,10 @@ enum ForwarderBound {
         return (floor, bound)
     }
 
-
     /// The median of `rounds` measurements of `seconds` each.
     static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
                         rounds: Int) throws -> Double {
-        var samples: [Double] = []
-        for _ in 0..<max(1, rounds) {
-            samples.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds))
-        }
-        return samples.sorted()[samples.count / 2]
+        try median(of: rounds) { try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds) }
     }
 
     static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double) throws -> Double {

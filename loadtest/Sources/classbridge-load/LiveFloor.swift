@@ -24,12 +24,10 @@ extension Floor {
     /// second to the next, and one sample made the ratio jump.
     static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, rounds: Int,
                             burstInterval: Double = 0.002, cpus: FloorCPUs? = nil) throws -> Double {
-        var samples: [Double] = []
-        for _ in 0..<max(1, rounds) {
-            samples.append(try measureLive(packets: packets, receivers: receivers, seconds: seconds,
-                                           burstInterval: burstInterval, cpus: cpus))
+        try median(of: rounds) {
+            try measureLive(packets: packets, receivers: receivers, seconds: seconds, burstInterval: burstInterval,
+                            cpus: cpus)
         }
-        return samples.sorted()[samples.count / 2]
     }
 
     static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, burstInterval: Double,
@@ -126,6 +124,13 @@ struct FloorShape: Codable {
         burstIntervalUs = min(50_000, max(50, 1e6 / perSecond))
         self.pinned = pinned
     }
+}
+
+/// The median of `rounds` (at least one) runs of `measure`: one sample of this VM can be tens of percent off.
+func median(of rounds: Int, _ measure: () throws -> Double) rethrows -> Double {
+    var samples: [Double] = []
+    for _ in 0..<max(1, rounds) { samples.append(try measure()) }
+    return samples.sorted()[samples.count / 2]
 }
 
 /// Drains the floor's sink sockets on its own thread, sleeping in epoll_wait when nothing is waiting.

@@ -34,7 +34,7 @@ do {
         let receivers = value("--receivers").flatMap(Int.init) ?? 100
         let interval = value("--interval-ms").flatMap(Double.init)
         let cpus = value("--cpus").map { $0.split(separator: ",").compactMap { Int32($0) } }
-        if interval != nil || cpus != nil {  // only the live floor, in that shape
+        if interval != nil || cpus != nil {  // only the live floor and the forwarder bound, in that shape
             guard cpus == nil || cpus?.count == 2 else { print(usage); exit(2) }
             let pinned = cpus.map { FloorCPUs(sender: $0[0], reader: $0[1]) }
             let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil)
