@@ -61,10 +61,7 @@ final class Engine {
         pacingNsPerByte = paced ? video.map { 8e9 / (Self.pacingFactor * $0.bitsPerSecond) } ?? 0 : 0
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.batch * Self.slotSize, alignment: 16)
         slotMemory = memory
-        slots = (0..<Self.batch).map { i in
-            cb_datagram(buffer: memory.baseAddress! + i * Self.slotSize, capacity: Self.slotSize, length: 0,
-                        peer: sockaddr_storage(), peer_length: 0, arrival_realtime_ns: 0)
-        }
+        slots = datagramSlots(in: memory, count: Self.batch, size: Self.slotSize)
     }
 
     func add(_ client: LoadClient) {

@@ -54,10 +54,7 @@ enum Floor {
         defer { buffer.deallocate() }
         let drainMemory = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 2048, alignment: 16)
         defer { drainMemory.deallocate() }
-        var slots = (0..<64).map { i in
-            cb_datagram(buffer: drainMemory.baseAddress! + i * 2048, capacity: 2048, length: 0, peer: sockaddr_storage(),
-                        peer_length: 0, arrival_realtime_ns: 0)
-        }
+        var slots = datagramSlots(in: drainMemory, count: 64)
         func drain() { while slots.withUnsafeMutableBufferPointer({ cb_recv_batch(sink, $0.baseAddress, 64) }) > 0 {} }
 
         var sequence: UInt16 = 0

@@ -103,10 +103,7 @@ private final class Forwarder: @unchecked Sendable {
         if let cpu { _ = cbl_pin_thread(cpu) }
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 33 * 2048, alignment: 16)
         defer { memory.deallocate() }
-        var slots = (0..<32).map { i in
-            cb_datagram(buffer: memory.baseAddress! + i * 2048, capacity: 2048, length: 0, peer: sockaddr_storage(),
-                        peer_length: 0, arrival_realtime_ns: 0)
-        }
+        var slots = datagramSlots(in: memory, count: 32)
         let copy = UnsafeMutableRawBufferPointer(rebasing: memory[(32 * 2048)...])
         let start = cbl_thread_cpu_ns()
         while running.load(ordering: .relaxed) {

@@ -126,6 +126,14 @@ struct FloorShape: Codable {
     }
 }
 
+/// Receive slots for `cb_recv_batch` laid out back to back in `memory`, `size` bytes each.
+func datagramSlots(in memory: UnsafeMutableRawBufferPointer, count: Int, size: Int = 2048) -> [cb_datagram] {
+    (0..<count).map { i in
+        cb_datagram(buffer: memory.baseAddress! + i * size, capacity: size, length: 0, peer: sockaddr_storage(),
+                    peer_length: 0, arrival_realtime_ns: 0)
+    }
+}
+
 /// The median of `rounds` (at least one) runs of `measure`: one sample of this VM can be tens of percent off.
 func median(of rounds: Int, _ measure: () throws -> Double) rethrows -> Double {
     var samples: [Double] = []
@@ -152,10 +160,7 @@ final class SinkReader: @unchecked Sendable {
         for (token, fd) in sinks.enumerated() { _ = cbl_epoll_add(epoll, fd, UInt64(token)) }
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 2048, alignment: 16)
         defer { memory.deallocate() }
-        var slots = (0..<32).map { i in
-            cb_datagram(buffer: memory.baseAddress! + i * 2048, capacity: 2048, length: 0, peer: sockaddr_storage(),
-                        peer_length: 0, arrival_realtime_ns: 0)
-        }
+        var slots = datagramSlots(in: memory, count: 32)
         var tokens = [UInt64](repeating: 0, count: 64)
         while running.load(ordering: .relaxed) {
             let ready = tokens.withUnsafeMutableBufferPointer { cbl_epoll_wait(epoll, $0.baseAddress, 64, 20_000_000) }
