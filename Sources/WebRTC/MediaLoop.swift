@@ -107,7 +107,7 @@ public final class MediaLoop: @unchecked Sendable {
             let ready = cb_poll2(socket.fd, wakeFD, waitMs)
             if ready & 2 != 0 {
                 cb_eventfd_drain(wakeFD)
-                runJobs()
+                socket.sendingTogether { runJobs() }
             }
             if ready & 1 != 0 { drainSocket() }
             let after = MonotonicClock.now()
@@ -120,7 +120,7 @@ public final class MediaLoop: @unchecked Sendable {
             // its own (40 % of the loop's wake-ups at a light lesson). Timers run early, never later than before.
             if after >= nextTick - (ready > 0 ? tickInterval / 2 : 0) {
                 let handler = self.handler  // weak: gone at shutdown, and then the loop must not spin
-                handler?.tick(now: after)
+                socket.sendingTogether { handler?.tick(now: after) }
                 // The next one is due an interval after this one was due, not after it ran: an early tick must not
                 // make ticks more frequent (a busy loop would tick every 5 ms). A late one starts from now.
                 tickIsIdle = handler?.isIdle ?? true
@@ -148,7 +148,7 @@ public final class MediaLoop: @unchecked Sendable {
         for _ in 0..<16 {
             let now = MonotonicClock.now()
             let received = socket.receiveBatch { bytes, source, arrivalNs in
-                handler.handleDatagram(bytes, from: source, now: now)
+                socket.sendingTogether { handler.handleDatagram(bytes, from: source, now: now) }
                 if arrivalNs != 0, RTPDemux.isRTP(UnsafeRawBufferPointer(bytes)) {
                     rtpDelay.record(ns: UDPMediaSocket.realtimeNanoseconds() - arrivalNs)
                 }

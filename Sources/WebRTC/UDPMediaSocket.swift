@@ -8,15 +8,21 @@ public struct SocketError: Error, CustomStringConvertible {
 }
 
 /// The one UDP socket all peers share (RFC 7983 demultiplexing happens above it). IPv4 for now.
-/// Receive buffers are allocated once; a batch receive allocates nothing.
+/// Receive buffers and send slots are allocated once; a batch receive or send allocates nothing.
 public final class UDPMediaSocket: @unchecked Sendable {
     public static let slotCapacity = 2048
     public static let batchSize = 32
+    /// Sends queued inside `sendingTogether` before they go out in one `sendmmsg`.
+    public static let sendBatchSize = 64
 
     public let fd: Int32
     public let localPort: UInt16
     private let slots: UnsafeMutablePointer<cb_datagram>
     private let storage: UnsafeMutableRawPointer
+    private let outgoing: UnsafeMutablePointer<cb_outgoing>
+    private let outgoingStorage: UnsafeMutableRawPointer
+    private var queued = 0
+    private var queueing = false
     public private(set) var sendErrors = 0
 
     public init(host: String, port: UInt16) throws {
@@ -35,12 +41,16 @@ public final class UDPMediaSocket: @unchecked Sendable {
             slots[i].buffer = storage + i * Self.slotCapacity
             slots[i].capacity = Self.slotCapacity
         }
+        outgoingStorage = .allocate(byteCount: Self.slotCapacity * Self.sendBatchSize, alignment: 16)
+        outgoing = .allocate(capacity: Self.sendBatchSize)
     }
 
     deinit {
         _ = Glibc.close(fd)
         storage.deallocate()
         slots.deallocate()
+        outgoingStorage.deallocate()
+        outgoing.deallocate()
     }
 
     public func close() { _ = Glibc.close(fd) }
@@ -66,10 +76,40 @@ public final class UDPMediaSocket: @unchecked Sendable {
     @inline(__always)
     public static func realtimeNanoseconds() -> Int64 { cb_realtime_ns() }
 
+    /// Runs `body` with every send it makes queued, and sends them together when it returns: one `sendmmsg` for
+    /// up to `sendBatchSize` datagrams instead of a `sendto` each. The media loop wraps each datagram's handling,
+    /// each tick and each round of jobs in it, so a packet's copies leave together, as soon as the packet is done.
+    /// Outside it, `send` sends at once. Loop thread only.
+    @inline(__always)
+    public func sendingTogether<T>(_ body: () throws -> T) rethrows -> T {
+        let outer = queueing
+        queueing = true
+        defer {
+            queueing = outer
+            if !outer && queued > 0 { flush() }
+        }
+        return try body()
+    }
+
+    /// Sends one datagram, or queues a copy of it inside `sendingTogether`.
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer, to address: TransportAddress) {
-        guard case .v4(let ip) = address.ip else { sendErrors += 1; return }
-        if cb_send_ipv4(fd, bytes.baseAddress, bytes.count, ip, address.port) < 0 { sendErrors += 1 }
+        guard case .v4(let ip) = address.ip, let base = bytes.baseAddress else { sendErrors += 1; return }
+        guard queueing, bytes.count <= Self.slotCapacity else {
+            if queued > 0 { flush() }  // in order
+            if cb_send_ipv4(fd, base, bytes.count, ip, address.port) < 0 { sendErrors += 1 }
+            return
+        }
+        if queued == Self.sendBatchSize { flush() }
+        let slot = outgoingStorage + queued * Self.slotCapacity
+        slot.copyMemory(from: base, byteCount: bytes.count)
+        outgoing[queued] = cb_outgoing(buffer: slot, length: bytes.count, ip: ip, port: address.port)
+        queued += 1
+    }
+
+    private func flush() {
+        sendErrors += Int(cb_send_batch(fd, outgoing, Int32(queued)))
+        queued = 0
     }
 
     public func send(_ bytes: [UInt8], to address: TransportAddress) {

@@ -93,6 +93,45 @@ int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t 
     return n < 0 ? -errno : (int)n;
 }
 
+int cb_send_batch(int fd, const cb_outgoing *datagrams, int count) {
+    struct mmsghdr headers[CB_MAX_BATCH];
+    struct iovec iovs[CB_MAX_BATCH];
+    struct sockaddr_in addrs[CB_MAX_BATCH];
+    int failed = 0;
+    for (int start = 0; start < count; start += CB_MAX_BATCH) {
+        int n = count - start < CB_MAX_BATCH ? count - start : CB_MAX_BATCH;
+        memset(headers, 0, sizeof(struct mmsghdr) * (size_t)n);
+        for (int i = 0; i < n; i++) {
+            const cb_outgoing *d = &datagrams[start + i];
+            memset(&addrs[i], 0, sizeof addrs[i]);
+            addrs[i].sin_family = AF_INET;
+            addrs[i].sin_port = htons(d->port);
+            addrs[i].sin_addr.s_addr = htonl(d->ip);
+            iovs[i].iov_base = (void *)d->buffer;
+            iovs[i].iov_len = d->length;
+            headers[i].msg_hdr.msg_iov = &iovs[i];
+            headers[i].msg_hdr.msg_iovlen = 1;
+            headers[i].msg_hdr.msg_name = &addrs[i];
+            headers[i].msg_hdr.msg_namelen = sizeof addrs[i];
+        }
+        // sendmmsg stops at the first datagram that fails: it reports those before it, and the next call
+        // reports that one's error. Skip it and go on, as one sendto per datagram would.
+        int done = 0;
+        while (done < n) {
+            int sent = sendmmsg(fd, headers + done, (unsigned int)(n - done), MSG_DONTWAIT);
+            if (sent > 0) {
+                done += sent;
+            } else if (sent < 0 && errno == EINTR) {
+                continue;
+            } else {
+                failed += 1;
+                done += 1;
+            }
+        }
+    }
+    return failed;
+}
+
 int cb_eventfd(void) {
     int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     return fd < 0 ? -errno : fd;

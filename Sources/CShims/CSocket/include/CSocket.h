@@ -39,6 +39,18 @@ int cb_local_port(int fd);
 /// Sends one datagram to an IPv4 address (host order ip/port). Returns bytes sent or -errno.
 int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t port);
 
+/// One datagram to send: `length` bytes at `buffer` to an IPv4 address (host order ip/port).
+typedef struct {
+    const void *buffer;
+    size_t length;
+    uint32_t ip;
+    uint16_t port;
+} cb_outgoing;
+
+/// Sends `count` datagrams with as few `sendmmsg` calls as the kernel takes (one per 64 when nothing fails). A
+/// datagram the kernel refuses is skipped and the rest still go. Returns how many were not sent.
+int cb_send_batch(int fd, const cb_outgoing *datagrams, int count);
+
 /// Creates a non-blocking eventfd used to wake a poll loop. Returns fd or -errno.
 int cb_eventfd(void);
 void cb_eventfd_signal(int fd);
