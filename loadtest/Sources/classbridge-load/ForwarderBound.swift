@@ -7,7 +7,8 @@ import Synchronization
 /// The least any forwarder does in a step's shape, and what it costs: no SFU logic at all, only what every SFU
 /// does per packet. A paced sender (the generator's CPU) offers SRTP packets at the step's rate; a forwarder
 /// thread (the server's CPU when pinned) sleeps in `poll`, takes what came with `recvmmsg`, unprotects it, then
-/// protects and sends a copy to each of the step's receivers, which a reader thread drains as the generator does.
+/// protects a copy for each of the step's receivers and sends them together (`CopyBatch`), which a reader thread
+/// drains as the generator does.
 /// Returns the forwarder thread's CPU µs per copy out, wake-ups included.
 ///
 /// Why: the floor counts protect + send only. At light steps a packet in costs a wake-up, a receive and an
@@ -101,10 +102,10 @@ private final class Forwarder: @unchecked Sendable {
 
     func run() {
         if let cpu { _ = cbl_pin_thread(cpu) }
-        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 33 * 2048, alignment: 16)
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 2048, alignment: 16)
         defer { memory.deallocate() }
         var slots = datagramSlots(in: memory, count: 32)
-        let copy = UnsafeMutableRawBufferPointer(rebasing: memory[(32 * 2048)...])
+        let batch = CopyBatch(fd: fd)
         let start = cbl_thread_cpu_ns()
         while running.load(ordering: .relaxed) {
             guard cb_poll2(fd, wakeFD, -1) & 1 != 0 else { continue }
@@ -113,11 +114,13 @@ private final class Forwarder: @unchecked Sendable {
                 let packet = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: 2048)
                 guard let length = try? inbound.unprotectRTP(packet, length: Int(slots[i].length)) else { continue }
                 for (receiver, port) in ports.enumerated() {
+                    let copy = batch.nextSlot()
                     copy.copyMemory(from: UnsafeRawBufferPointer(rebasing: packet[..<length]))
                     guard let out = try? outbound[receiver].protectRTP(copy, length: length) else { continue }
-                    _ = cb_send_ipv4(fd, copy.baseAddress, out, 0x7F00_0001, port)
+                    batch.queue(length: out, port: port)
                     copiesSent += 1
                 }
+                batch.send()  // a packet's copies together, as the server sends them
             }
         }
         cpuNs.store(cbl_thread_cpu_ns() - start, ordering: .sequentiallyConsistent)

@@ -5,8 +5,8 @@ import SRTP
 import Synchronization
 
 extension Floor {
-    /// Protect + send of one packet to each of `receivers` loopback sockets per burst, as a fan-out does: one SRTP
-    /// session per receiver, and a reader thread that drains the sockets with epoll + `recvmmsg` and sleeps between
+    /// Protect + send of one packet to each of `receivers` loopback sockets per burst, as a fan-out does (one
+    /// `sendmmsg` per 64 copies, as the server sends them: `CopyBatch`): one SRTP session per receiver, and a reader thread that drains the sockets with epoll + `recvmmsg` and sleeps between
     /// bursts, as the load generator's thread does. Bursts are `burstInterval` apart; the sender sleeps between
     /// them, as the media loop sleeps between packets. Returns CPU µs per packet on the sending thread.
     ///
@@ -48,8 +48,7 @@ extension Floor {
         defer { reader.stop() }
 
         let sendBursts = { () throws -> Double in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
-            defer { buffer.deallocate() }
+            let batch = CopyBatch(fd: sender)
             var sequence: UInt16 = 0, index = 0, cpuNs: UInt64 = 0, sent = 0
             let end = cbl_monotonic_ns() + UInt64(seconds * 1e9)
             while cbl_monotonic_ns() < end {
@@ -58,11 +57,13 @@ extension Floor {
                 sequence &+= 1
                 let t0 = cbl_thread_cpu_ns()
                 for receiver in 0..<count {
-                    packet.withUnsafeBytes { buffer.copyMemory(from: $0) }
-                    buffer.put16(sequence, 2)
-                    let length = try contexts[receiver].protectRTP(buffer, length: packet.count)
-                    _ = cb_send_ipv4(sender, buffer.baseAddress, length, 0x7F00_0001, ports[receiver])
+                    let slot = batch.nextSlot()
+                    packet.withUnsafeBytes { slot.copyMemory(from: $0) }
+                    slot.put16(sequence, 2)
+                    let length = try contexts[receiver].protectRTP(slot, length: packet.count)
+                    batch.queue(length: length, port: ports[receiver])
                 }
+                batch.send()
                 cpuNs += cbl_thread_cpu_ns() - t0
                 sent += count
                 usleep(UInt32(burstInterval * 1e6))
