@@ -2,7 +2,7 @@ import CSocket
 
 /// The copies of a packet, each built in its own slot and sent together: one `sendmmsg` per `size` copies, as the
 /// server's media loop sends a packet's copies (`UDPMediaSocket.sendingTogether`, since 2026-12-06). The floor
-/// and the forwarder bound send this way too, so that batching, which saves this VM 0.5–1 µs per datagram
+/// and the forwarder bound send this way too, so that batching, which saves this VM 0.2–1 µs per datagram
 /// (`loadtest/probes/loopback_send.c`), is in the floor and not counted as the server's own gain.
 /// One thread only; the slots are allocated once.
 final class CopyBatch {
