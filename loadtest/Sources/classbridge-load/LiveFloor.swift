@@ -6,9 +6,10 @@ import Synchronization
 
 extension Floor {
     /// Protect + send of one packet to each of `receivers` loopback sockets per burst, as a fan-out does (one
-    /// `sendmmsg` per 64 copies, as the server sends them: `CopyBatch`): one SRTP session per receiver, and a reader thread that drains the sockets with epoll + `recvmmsg` and sleeps between
-    /// bursts, as the load generator's thread does. Bursts are `burstInterval` apart; the sender sleeps between
-    /// them, as the media loop sleeps between packets. Returns CPU µs per packet on the sending thread.
+    /// `sendmmsg` per 64 copies, as the server sends them: `CopyBatch`): one SRTP session per receiver, and a
+    /// reader thread that drains the sockets with epoll + `recvmmsg` and sleeps between bursts, as the load
+    /// generator's thread does. Bursts are `burstInterval` apart; the sender sleeps between them, as the media
+    /// loop sleeps between packets. Returns CPU µs per packet on the sending thread.
     ///
     /// Each step is compared against this floor in its own shape (`FloorShape`: its fan-out, its packet rate)
     /// since 2026-12-06. A burst after a sleep starts cold (caches, the reader's wake-up), and a small burst shares
