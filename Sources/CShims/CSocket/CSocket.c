@@ -47,16 +47,20 @@ int cb_recv_batch(int fd, cb_datagram *slots, int count) {
     return n;
 }
 
+static void ipv4_address(struct sockaddr_in *addr, uint32_t ip, uint16_t port) {
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_port = htons(port);
+    addr->sin_addr.s_addr = htonl(ip);
+}
+
 int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int rcvbuf, int sndbuf) {
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
     if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     if (sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(ip);
+    ipv4_address(&addr, ip, port);
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
         int err = errno;
         close(fd);
@@ -85,10 +89,7 @@ int cb_local_port(int fd) {
 
 int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t port) {
     struct sockaddr_in addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(ip);
+    ipv4_address(&addr, ip, port);
     ssize_t n = sendto(fd, data, length, MSG_DONTWAIT, (struct sockaddr *)&addr, sizeof addr);
     return n < 0 ? -errno : (int)n;
 }
@@ -103,10 +104,7 @@ int cb_send_batch(int fd, const cb_outgoing *datagrams, int count) {
         memset(headers, 0, sizeof(struct mmsghdr) * (size_t)n);
         for (int i = 0; i < n; i++) {
             const cb_outgoing *d = &datagrams[start + i];
-            memset(&addrs[i], 0, sizeof addrs[i]);
-            addrs[i].sin_family = AF_INET;
-            addrs[i].sin_port = htons(d->port);
-            addrs[i].sin_addr.s_addr = htonl(d->ip);
+            ipv4_address(&addrs[i], d->ip, d->port);
             iovs[i].iov_base = (void *)d->buffer;
             iovs[i].iov_len = d->length;
             headers[i].msg_hdr.msg_iov = &iovs[i];
