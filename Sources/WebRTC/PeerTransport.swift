@@ -50,7 +50,9 @@ public struct TransportCounters: Sendable {
 public final class PeerTransport: @unchecked Sendable {
     public let localCredentials: ICECredentials
     public let dtlsRole: DTLSRole
-    public weak var delegate: (any PeerTransportDelegate)?
+    /// Strong, since a weak load is a runtime call on every packet in. The owner usually holds the transport too;
+    /// the cycle ends when the transport closes (it lets go after `didClose`) or when the owner sets this to nil.
+    public var delegate: (any PeerTransportDelegate)?
     public private(set) var state: TransportState = .new
     public private(set) var counters = TransportCounters()
     public var remoteAddress: TransportAddress? { ice.selectedAddress }
@@ -211,6 +213,7 @@ public final class PeerTransport: @unchecked Sendable {
         ice.close()
         server.unregister(self)
         delegate?.transport(self, didClose: reason)
+        delegate = nil
     }
 
     public func updateRemoteUfrag(_ ufrag: String) { ice.updateRemoteUfrag(ufrag) }
