@@ -94,6 +94,8 @@ let package = Package(
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
         .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "SRTP", "STUN", "RTCP"]),
+        .testTarget(name: "ClassroomTests", dependencies: ["Classroom", "WebRTC", "DTLS",
+                                                          .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom", "WebRTC", "DTLS"]),
         .testTarget(name: "ClassBridgeServerTests", dependencies: ["ClassBridgeServer", "SignalingServer", "WebRTC", "DTLS", "STUN"]),
     ]
