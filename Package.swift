@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
-        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "SRTP", "STUN", "RTCP"]),
+        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "ICE", "SRTP", "STUN", "RTCP"]),
         .testTarget(name: "ClassroomTests", dependencies: ["Classroom", "WebRTC", "DTLS",
                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom", "WebRTC", "DTLS"]),

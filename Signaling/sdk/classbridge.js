@@ -133,6 +133,16 @@ export class ClassBridgeClient extends EventTarget {
     this._teardown({ reason: 'left' });
   }
 
+  /**
+   * Restarts ICE (new credentials, new checks) and renegotiates; DTLS and SRTP carry on. For a network change the
+   * browser cannot recover from by itself (its ICE state `failed`). Resolves when the answer is applied.
+   */
+  async restartIce() {
+    this._assertJoined();
+    this._pc.restartIce();
+    return this._negotiate();
+  }
+
   // ---------------------------------------------------------------------------------------------- publish
   /**
    * Publishes a local track: adds a sendonly transceiver and renegotiates.

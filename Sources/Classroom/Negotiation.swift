@@ -131,7 +131,7 @@ struct Negotiation {
             guard transport.state != .failed, transport.state != .closed else {
                 throw ClassroomError("bad_sdp", "the transport has \(transport.state.rawValue); rejoin to start again")
             }
-            transport.updateRemoteUfrag(offer.iceUfrag)
+            if offer.iceUfrag != transport.remoteUfrag { transport.restartICE(remoteUfrag: offer.iceUfrag) }
             return transport
         }
         let role: DTLSRole

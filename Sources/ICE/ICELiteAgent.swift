@@ -60,6 +60,11 @@ public struct ICELiteAgent: Sendable {
 
     private var key: [UInt8]
     private var expectedUsername: String
+    /// After an ICE restart, the credentials before it: the peer's checks of its old generation still pass until
+    /// the first valid check with the new ones (RFC 8445 §9: media stays on the selected pair meanwhile).
+    private var previous: (ufrag: String, key: [UInt8], username: String)?
+    /// The local ufrag of the credentials from before the restart that still pass (nil once the new ones are used).
+    public var previousUfrag: String? { previous?.ufrag }
 
     public init(local: ICECredentials, remoteUfrag: String, consentTimeout: Double = 30) {
         self.local = local
@@ -83,8 +88,14 @@ public struct ICELiteAgent: Sendable {
         if request.fingerprint != nil, !STUNMessage.verifyFingerprint(bytes) { return .drop(.badFingerprint) }
         var username: String?
         for case .username(let value) in trusted { username = value; break }
-        guard let username, usernameMatches(username) else { return .drop(.wrongUsername) }
+        guard let username else { return .drop(.wrongUsername) }
+        let current = usernameMatches(username)
+        guard current || previous.map({ username.utf8.elementsEqual($0.username.utf8) }) == true else {
+            return .drop(.wrongUsername)
+        }
+        let key = current ? self.key : previous!.key
         guard STUNMessage.verifyIntegrity(bytes, key: key) else { return .drop(.badIntegrity) }
+        if current { previous = nil }
 
         let controlling = trusted.contains { if case .iceControlling = $0 { true } else { false } }
         let controlled = trusted.contains { if case .iceControlled = $0 { true } else { false } }
@@ -124,10 +135,16 @@ public struct ICELiteAgent: Sendable {
         expectedUsername = "\(local.ufrag):\(ufrag)"
     }
 
-    /// ICE restart with new local credentials: consent and the selected address start over.
+    /// ICE restart (RFC 8445 §9): new local credentials, and the peer's new ufrag. The selected address and consent
+    /// carry on, so media keeps flowing while the peer checks again; checks made with the old credentials still pass
+    /// until the first valid one with the new.
     public mutating func restart(local: ICECredentials, remoteUfrag: String) {
         guard state != .closed else { return }
-        self = ICELiteAgent(local: local, remoteUfrag: remoteUfrag, consentTimeout: consentTimeout)
+        if previous == nil { previous = (self.local.ufrag, key, expectedUsername) }
+        self.local = local
+        self.remoteUfrag = remoteUfrag
+        key = Array(local.password.utf8)
+        expectedUsername = "\(local.ufrag):\(remoteUfrag)"
     }
 
     private func usernameMatches(_ username: String) -> Bool {

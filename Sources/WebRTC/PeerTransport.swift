@@ -48,7 +48,10 @@ public struct TransportCounters: Sendable {
 
 /// One peer's ICE-lite + DTLS + SRTP over the shared UDP socket. Confined to its media loop.
 public final class PeerTransport: @unchecked Sendable {
-    public let localCredentials: ICECredentials
+    /// New after an ICE restart (`restartICE`).
+    public private(set) var localCredentials: ICECredentials
+    /// The peer's ufrag from its last offer; a new one means the peer restarted ICE.
+    public var remoteUfrag: String { ice.remoteUfrag }
     public let dtlsRole: DTLSRole
     /// Strong, since a weak load is a runtime call on every packet in. The owner usually holds the transport too;
     /// the cycle ends when the transport closes (it lets go after `didClose`) or when the owner sets this to nil.
@@ -216,7 +219,17 @@ public final class PeerTransport: @unchecked Sendable {
         delegate = nil
     }
 
-    public func updateRemoteUfrag(_ ufrag: String) { ice.updateRemoteUfrag(ufrag) }
+    /// ICE restart (the peer's offer carried a new ufrag, RFC 8839 §4.4.1.1.1): new local credentials for the answer.
+    /// DTLS, SRTP and the media path carry on; the peer's checks with the credentials in use before still pass until
+    /// its first check with the new ones, and their ufrag still routes here until the transport closes or restarts.
+    public func restartICE(remoteUfrag: String) {
+        guard state != .closed else { return }
+        let replaced = localCredentials.ufrag
+        let fresh = server.routeFreshCredentials(to: self)
+        ice.restart(local: fresh, remoteUfrag: remoteUfrag)
+        localCredentials = fresh
+        server.retire(replaced, of: self, keeping: ice.previousUfrag)
+    }
 
     // MARK: DTLS
 

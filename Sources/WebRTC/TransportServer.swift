@@ -22,6 +22,8 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     private var closedTotals = TransportCounters()
 
     private var byUfrag: [String: PeerTransport] = [:]
+    /// A transport's ufrag from before its last ICE restart, still routed to it (see `PeerTransport.restartICE`).
+    private var retiredUfrag: [ObjectIdentifier: String] = [:]
     private var byAddress: [TransportAddress: PeerTransport] = [:]
     private var transports: [ObjectIdentifier: PeerTransport] = [:]
     private var tickHooks: [(Double) -> Void] = []
@@ -42,8 +44,7 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     /// Creates a transport for a peer whose offer carried `remoteUfrag` and `remoteFingerprint`.
     public func makeTransport(remoteUfrag: String, remoteFingerprint: (algorithm: String, value: String),
                               dtlsRole: DTLSRole, consentTimeout: Double) -> PeerTransport {
-        var credentials = ICECredentials.random()
-        while byUfrag[credentials.ufrag] != nil { credentials = .random() }
+        let credentials = unusedCredentials()
         let transport = PeerTransport(server: self, local: credentials, remoteUfrag: remoteUfrag,
                                       remoteFingerprint: remoteFingerprint, dtlsRole: dtlsRole,
                                       consentTimeout: consentTimeout)
@@ -55,8 +56,32 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     /// Runs `hook` on every tick of the loop (rooms use it for RTCP reports and key-frame timers).
     public func addTickHook(_ hook: @escaping (Double) -> Void) { tickHooks.append(hook) }
 
+    private func unusedCredentials() -> ICECredentials {
+        var credentials = ICECredentials.random()
+        while byUfrag[credentials.ufrag] != nil { credentials = .random() }
+        return credentials
+    }
+
+    /// New credentials for `transport`'s ICE restart, routed to it.
+    func routeFreshCredentials(to transport: PeerTransport) -> ICECredentials {
+        let credentials = unusedCredentials()
+        byUfrag[credentials.ufrag] = transport
+        return credentials
+    }
+
+    /// After `transport`'s ICE restart replaced `ufrag`: of its older ufrags only `kept` (the one its agent still
+    /// accepts checks for) stays routed.
+    func retire(_ ufrag: String, of transport: PeerTransport, keeping kept: String?) {
+        let id = ObjectIdentifier(transport)
+        for old in [ufrag, retiredUfrag[id]].compactMap({ $0 }) where old != kept && byUfrag[old] === transport {
+            byUfrag[old] = nil
+        }
+        retiredUfrag[id] = kept
+    }
+
     func unregister(_ transport: PeerTransport) {
         byUfrag[transport.localCredentials.ufrag] = nil
+        if let retired = retiredUfrag.removeValue(forKey: ObjectIdentifier(transport)) { byUfrag[retired] = nil }
         if let address = transport.remoteAddress, byAddress[address] === transport { byAddress[address] = nil }
         if transports.removeValue(forKey: ObjectIdentifier(transport)) != nil {
             closedTotals = closedTotals + transport.counters

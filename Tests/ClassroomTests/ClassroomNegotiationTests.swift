@@ -143,4 +143,26 @@ import Testing
         #expect(after.sdp.mediaSection(mid: "0").contains("a=inactive"))
         await classroom.stop()
     }
+
+    @Test func aNewUfragInAnOfferRestartsICEWithFreshCredentialsInTheAnswer() async throws {
+        let classroom = try ClassroomHarness()
+        let (site, _) = try await classroom.join("site", as: .site)
+        let first = try await classroom.offer(site, fixture: Offers.sendAndReceive)
+        let again = try await classroom.offer(site, fixture: Offers.sendAndReceive)  // a renegotiation
+        #expect(Self.iceCredentials(again.sdp) == Self.iceCredentials(first.sdp))
+        #expect(Self.iceCredentials(first.sdp).count == 1)
+
+        let restarted = try await classroom.offer(site, fixture: Offers.receiveOnly)  // another ice-ufrag: a restart
+        let fresh = Self.iceCredentials(restarted.sdp)
+        #expect(fresh.count == 1 && fresh.isDisjoint(with: Self.iceCredentials(first.sdp)))
+        await classroom.stop()
+    }
+
+    /// The distinct `a=ice-ufrag` values of an SDP, each with the `a=ice-pwd` after it.
+    static func iceCredentials(_ sdp: String) -> Set<String> {
+        let lines = sdp.split(whereSeparator: \.isNewline)
+        let ufrags = lines.filter { $0.hasPrefix("a=ice-ufrag:") }
+        let passwords = lines.filter { $0.hasPrefix("a=ice-pwd:") }
+        return Set(zip(ufrags, passwords).map { "\($0) \($1)" })
+    }
 }

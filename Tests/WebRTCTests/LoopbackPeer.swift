@@ -1,4 +1,5 @@
 import DTLS
+import ICE
 import RTCP
 import SRTP
 import STUN
@@ -67,13 +68,22 @@ final class LoopbackPeer {
         return srtpIn != nil && transport.state == .connected
     }
 
-    /// A consent check (Binding request with USE-CANDIDATE, signed with the server's password).
-    func check() {
+    /// A consent check (Binding request with USE-CANDIDATE, signed with the server's password). True if the server
+    /// answered with a success signed with that password. By default with the transport's credentials and the
+    /// peer's ufrag; an ICE restart's tests pass others.
+    @discardableResult
+    func check(server credentials: ICECredentials? = nil, peerUfrag: String? = nil) -> Bool {
+        let credentials = credentials ?? transport.localCredentials
+        let key = Array(credentials.password.utf8)
         let request = STUNMessage(type: .bindingRequest, transactionID: STUNMessage.randomTransactionID(),
-                                  attributes: [.username("\(transport.localCredentials.ufrag):\(ufrag)"),
+                                  attributes: [.username("\(credentials.ufrag):\(peerUfrag ?? ufrag)"),
                                                .priority(0x6E00_1EFF), .iceControlling(7), .useCandidate])
-        deliver(request.serialize(integrityKey: Array(transport.localCredentials.password.utf8), addFingerprint: true))
-        _ = receive()
+        deliver(request.serialize(integrityKey: key, addFingerprint: true))
+        return receive().contains { datagram in
+            datagram.withUnsafeBytes { bytes in
+                (try? STUNMessage(parsing: bytes))?.type == .bindingSuccess && STUNMessage.verifyIntegrity(bytes, key: key)
+            }
+        }
     }
 
     /// An SRTCP receiver report, as a receiving browser sends about once a second.

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 import urllib.parse
+from contextlib import asynccontextmanager
 
 from playwright.async_api import async_playwright
 
@@ -55,41 +56,50 @@ def by_sender(stats: list[dict], kind: str, field: str) -> dict:
     return out
 
 
-async def three_pages(server, room: str) -> None:
+@asynccontextmanager
+async def joined_pages(server, room: str, names: list[str]):
+    """The classroom page as a site for each name (each in its own browser context), all joined. If the body
+    fails, every page's state and console are printed before the browser closes."""
     async with async_playwright() as pw:
         browser = await launch(pw)
         pages: list[Page] = []
         try:
-            for name in NAMES:
-                context = await browser.new_context()
-                p = Page(name, await context.new_page())
-                pages.append(p)
-                query = urllib.parse.urlencode({"room": room, "name": name, "role": "site", "autojoin": "1"})
-                await p.page.goto(f"http://127.0.0.1:{server.http_port}/?{query}", timeout=15000)
             try:
+                for name in names:
+                    context = await browser.new_context()
+                    p = Page(name, await context.new_page())
+                    pages.append(p)
+                    query = urllib.parse.urlencode({"room": room, "name": name, "role": "site", "autojoin": "1"})
+                    await p.page.goto(f"http://127.0.0.1:{server.http_port}/?{query}", timeout=15000)
                 for p in pages:
-                    await p.page.wait_for_function("() => window.classbridge && window.classbridge.state === 'joined'",
-                                                   timeout=15000)
-                await check_media(pages)
+                    await p.page.wait_for_function(
+                        "() => window.classbridge && window.classbridge.state === 'joined'", timeout=15000)
+                yield pages
             except BaseException:
-                details = [await p.describe() for p in pages]
-                print("\n".join(details))
+                print("\n".join([await p.describe() for p in pages]))
                 raise
         finally:
             await browser.close()
 
 
-async def check_media(pages: list[Page]) -> None:
-    deadline = time.monotonic() + MEDIA_DEADLINE
+async def three_pages(server, room: str) -> None:
+    async with joined_pages(server, room, NAMES) as pages:
+        await check_media(pages)
+
+
+async def check_media(pages: list[Page], deadline_s: float = MEDIA_DEADLINE, want_rtt: bool = True) -> None:
+    """Waits until every page decodes video and receives audio from every other page (growing over one second),
+    and, with `want_rtt`, until every page has a round-trip time from the server's receiver reports."""
+    deadline = time.monotonic() + deadline_s
     missing: dict[str, str] = {}
-    rtt_seen = False
+    rtt_seen = not want_rtt
     while True:
         before = [await p.inbound() for p in pages]
         await asyncio.sleep(1)
         after = [await p.inbound() for p in pages]
         missing = {}
         for p, s1, s2 in zip(pages, before, after):
-            others = [n for n in NAMES if n != p.name]
+            others = [q.name for q in pages if q is not p]
             v1, v2 = by_sender(s1, "video", "framesDecoded"), by_sender(s2, "video", "framesDecoded")
             a1, a2 = by_sender(s1, "audio", "packetsReceived"), by_sender(s2, "audio", "packetsReceived")
             no_video = [n for n in others if not v2.get(n, 0) > v1.get(n, 0)]
@@ -102,7 +112,7 @@ async def check_media(pages: list[Page]) -> None:
         if not missing and rtt_seen:
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"after {MEDIA_DEADLINE} s: {missing or 'media ok'}; "
+            raise AssertionError(f"after {deadline_s} s: {missing or 'media ok'}; "
                                  f"remote-inbound roundTripTime on every page: {rtt_seen}")
 
 
