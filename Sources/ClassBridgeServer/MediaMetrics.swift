@@ -30,11 +30,13 @@ final class MediaMetrics: Sendable {
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
-        transports = registry.makeGauge(name: "classbridge_media_transports",
-                                        help: "Peer transports (ICE, DTLS, SRTP) open now.")
+        // Full names in `metricName` (an empty unit adds nothing), so they read as they do in the exposition.
+        transports = registry.makeGauge(descriptor: MetricNameDescriptor(
+            metricName: "classbridge_media_transports", unitName: "", helpText: "Peer transports (ICE, DTLS, SRTP) open now."))
         func total(_ name: String, _ help: String, labels: [(String, String)] = [],
                    _ read: @escaping @Sendable (Snapshot) -> Int) -> (Counter, @Sendable (Snapshot) -> Int) {
-            (registry.makeCounter(name: name, labels: labels, help: help), read)
+            (registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help),
+                                  labels: labels), read)
         }
         let dropped = "Datagrams on the media port that reached no transport."
         totals = [
