@@ -7,8 +7,8 @@ import ServiceLifecycle
 import Logging
 import Hummingbird
 
-/// The composition root: one media loop (UDP socket, transports, rooms) and the HTTP/WebSocket server, run as a
-/// service group that stops cleanly on SIGINT/SIGTERM.
+/// The composition root: the media loops (each with its UDP socket, transports and rooms) and the HTTP/WebSocket
+/// server, run as a service group that stops cleanly on SIGINT/SIGTERM.
 public enum ClassBridgeApp {
     public static func run(config: ServerConfig) async throws {
         var logger = Logger(label: "classbridge")
@@ -27,33 +27,39 @@ public enum ClassBridgeApp {
             }
         }
 
-        let socket = try UDPMediaSocket(host: config.mediaHost, port: UInt16(config.mediaPort))
         let certificate = try DTLSCertificate.generateSelfSigned()
-        let transports = TransportServer(socket: socket, certificate: certificate,
-                                         announcedAddress: config.announcedAddress)
-        let loop = try MediaLoop(socket: socket)
-        let classroom = ClassroomService(loop: loop, transports: transports,
+        let metrics = MediaMetrics(loops: config.mediaLoops)
+        var loops: [(loop: MediaLoop, transports: TransportServer)] = []
+        for number in 0..<config.mediaLoops {
+            let port = config.mediaPort == 0 ? 0 : config.mediaPort + number
+            let socket = try UDPMediaSocket(host: config.mediaHost, port: UInt16(port))
+            let transports = TransportServer(socket: socket, certificate: certificate,
+                                             announcedAddress: config.announcedAddress)
+            let loop = try MediaLoop(socket: socket)
+            transports.addTickHook { [unowned transports, unowned loop] now in
+                metrics.tick(loopNumber: number, now: now, transports: transports, loop: loop)
+            }
+            loops.append((loop, transports))
+        }
+        let classroom = ClassroomService(loops: loops,
                                          settings: MediaSettings(consentTimeout: config.consentTimeout,
                                                                  preferredDTLSRole: config.dtlsRole),
                                          logger: logger)
-        let metrics = MediaMetrics()
-        transports.addTickHook { [unowned transports, unowned loop] now in
-            metrics.tick(now: now, transports: transports, loop: loop)
-        }
         let tokens = await AccessTokens(secret: config.secret)
         let http = SignalingHTTP.makeApplication(
             settings: .init(host: config.httpHost, port: config.httpPort, webRoot: config.webRoot,
                             developmentTokens: config.usesDevelopmentSecret, tokenTTL: config.tokenTTL),
             classroom: classroom, tokens: tokens, logger: logger, metrics: metrics.text)
-        let media = MediaService(loop: loop, transports: transports)
-        logger.notice("media on udp \(config.mediaHost):\(socket.localPort) (announced \(config.announcedAddress)), http on \(config.httpHost):\(config.httpPort)")
-        let group = ServiceGroup(configuration: .init(services: [media, http], gracefulShutdownSignals: [.sigterm, .sigint],
+        let media = loops.map { MediaService(loop: $0.loop, transports: $0.transports) }
+        let ports = loops.map { String($0.transports.port) }.joined(separator: ", ")
+        logger.notice("media on udp \(config.mediaHost):\(ports) (announced \(config.announcedAddress)), http on \(config.httpHost):\(config.httpPort)")
+        let group = ServiceGroup(configuration: .init(services: media + [http], gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         try await group.run()
     }
 }
 
-/// Runs the media loop's thread for the lifetime of the service group.
+/// Runs one media loop's thread for the lifetime of the service group.
 struct MediaService: Service {
     let loop: MediaLoop
     let transports: TransportServer

@@ -14,20 +14,23 @@ final class MediaMetrics: Sendable {
         var transport: TransportCounters
         var datagrams: TransportServer.Counters
     }
-    private let published: LoopConfined
-    /// The media loop's RTP delay histogram as of the last publication (swift-prometheus records one observation
-    /// at a time under a lock, so the loop keeps its own counts and this renders them).
-    private let rtpDelay = Mutex(DelayHistogram())
+    /// One per media loop.
+    private let published: [LoopConfined]
+    /// Each media loop's transports open, as of its last publication (the gauge shows their sum).
+    private let openTransports: Mutex<[Int]>
+    /// Each media loop's RTP delay histogram as of its last publication (swift-prometheus records one observation
+    /// at a time under a lock, so the loops keep their own counts and this renders their sum).
+    private let rtpDelay: Mutex<[DelayHistogram]>
     static let rtpDelayName = "classbridge_rtp_forwarding_delay_seconds"
 
-    /// What was already added to each counter, and when to publish next. Touched only on the media loop.
+    /// What one media loop already added to each counter, and when it publishes next. Touched only on that loop.
     private final class LoopConfined: @unchecked Sendable {
         var values: [Int]
         var nextPublish = 0.0
         init(count: Int) { values = Array(repeating: 0, count: count) }
     }
 
-    init() {
+    init(loops: Int = 1) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         // Full names in `metricName` (an empty unit adds nothing), so they read as they do in the exposition.
@@ -60,16 +63,26 @@ final class MediaMetrics: Sendable {
             total("classbridge_datagrams_dropped_total", dropped, labels: [("reason", "malformed")]) {
                 $0.datagrams.malformed },
         ]
-        published = LoopConfined(count: totals.count)
+        let counters = totals.count, loops = max(1, loops)
+        published = (0..<loops).map { _ in LoopConfined(count: counters) }
+        openTransports = Mutex(Array(repeating: 0, count: loops))
+        rtpDelay = Mutex(Array(repeating: DelayHistogram(), count: loops))
     }
 
-    /// On the media loop's tick: publishes at most once a second (`force` for tests).
-    func tick(now: Double, transports server: TransportServer, loop: MediaLoop, force: Bool = false) {
+    /// On the tick of media loop number `number`: publishes what that loop counted, at most once a second (`force`
+    /// for tests). Each loop adds only its own growth to the shared counters, so they sum over the loops.
+    func tick(loopNumber number: Int = 0, now: Double, transports server: TransportServer, loop: MediaLoop,
+              force: Bool = false) {
+        let published = published[number]
         guard force || now >= published.nextPublish else { return }
         published.nextPublish = now + 1
         let delays = loop.rtpDelay
-        rtpDelay.withLock { $0 = delays }
-        transports.set(Int64(server.transportCount))
+        rtpDelay.withLock { $0[number] = delays }
+        let open = openTransports.withLock { counts in
+            counts[number] = server.transportCount
+            return counts.reduce(0, +)
+        }
+        transports.set(Int64(open))
         let snapshot = Snapshot(transport: server.transportTotals, datagrams: server.counters)
         for (index, total) in totals.enumerated() {
             let value = total.read(snapshot)
@@ -81,7 +94,10 @@ final class MediaMetrics: Sendable {
     }
 
     /// The Prometheus text exposition format.
-    func text() -> String { registry.emitToString() + Self.exposition(rtpDelay.withLock { $0 }) }
+    func text() -> String {
+        let delays = rtpDelay.withLock { loops in loops.dropFirst().reduce(into: loops[0]) { $0.add($1) } }
+        return registry.emitToString() + Self.exposition(delays)
+    }
 
     /// The histogram in the text format: cumulative buckets with `le` in seconds, then sum and count.
     static func exposition(_ histogram: DelayHistogram) -> String {

@@ -14,6 +14,8 @@ public struct ServerConfig: Sendable {
     public var httpPort = 8080
     public var mediaHost = "127.0.0.1"
     public var mediaPort = 50000
+    /// Media loops (threads, each with its own UDP socket on `mediaPort + i`, or ephemeral when the port is 0).
+    public var mediaLoops = 1
     public var announcedAddress = "127.0.0.1"
     public var consentTimeout = 10.0
     public var dtlsRole: DTLSRole = .server
@@ -38,6 +40,7 @@ public struct ServerConfig: Sendable {
         config.httpPort = reader.int(forKey: "http.port", default: config.httpPort)
         config.mediaHost = reader.string(forKey: "media.host", default: config.mediaHost)
         config.mediaPort = reader.int(forKey: "media.port", default: config.mediaPort)
+        config.mediaLoops = reader.int(forKey: "media.loops", default: config.mediaLoops)
         config.announcedAddress = reader.string(forKey: "media.announcedAddress", default: config.mediaHost)
         config.consentTimeout = reader.double(forKey: "ice.consentTimeout", default: config.consentTimeout)
         let role = reader.string(forKey: "dtls.role", default: "server")
@@ -51,6 +54,10 @@ public struct ServerConfig: Sendable {
         config.logLevel = reader.string(forKey: "log.level", default: config.logLevel)
         guard (1...65535).contains(config.httpPort), (0...65535).contains(config.mediaPort) else {
             throw ConfigError(message: "http.port must be 1-65535 and media.port 0-65535")
+        }
+        guard (1...64).contains(config.mediaLoops) else { throw ConfigError(message: "media.loops must be 1-64") }
+        guard config.mediaPort == 0 || config.mediaPort + config.mediaLoops - 1 <= 65535 else {
+            throw ConfigError(message: "media.port + media.loops - 1 must be at most 65535")
         }
         guard config.consentTimeout >= 1 else { throw ConfigError(message: "ice.consentTimeout must be at least 1 s") }
         guard config.secret.utf8.count >= 16 else { throw ConfigError(message: "auth.secret must be at least 16 bytes") }

@@ -1,46 +1,73 @@
 public import WebRTC
 public import Logging
 
-/// The classroom's public face for the signaling layer. Every call hops onto the media loop, where all room state
-/// lives; the caller gets values back, never references into that state.
+/// The classroom's public face for the signaling layer. Every call hops onto the media loop of its room, where all
+/// that room's state lives; the caller gets values back, never references into that state.
 public final class ClassroomService: Sendable {
-    private let loop: MediaLoop
-    private let state: LoopState
+    /// One per media loop. A room lives on one of them, chosen by a hash of its name (`loopNumber(ofRoom:)`).
+    private let loops: [(loop: MediaLoop, state: LoopState)]
     public let settings: MediaSettings
 
-    public init(loop: MediaLoop, transports: TransportServer, settings: MediaSettings, logger: Logger) {
-        self.loop = loop
+    public convenience init(loop: MediaLoop, transports: TransportServer, settings: MediaSettings, logger: Logger) {
+        self.init(loops: [(loop, transports)], settings: settings, logger: logger)
+    }
+
+    /// `loops`: each media loop with the transport server on its socket.
+    public init(loops: [(loop: MediaLoop, transports: TransportServer)], settings: MediaSettings, logger: Logger) {
+        precondition(!loops.isEmpty, "a classroom needs a media loop")
         self.settings = settings
-        self.state = LoopState(transports: transports, settings: settings, logger: logger)
-        transports.addTickHook { [state] now in state.tick(now: now) }
+        self.loops = loops.map { loop, transports in
+            let state = LoopState(transports: transports, settings: settings, logger: logger)
+            transports.addTickHook { [state] now in state.tick(now: now) }
+            return (loop, state)
+        }
+    }
+
+    /// Which loop `room` lives on: FNV-1a of its name, so the same room maps to the same loop in every process,
+    /// mixed by MurmurHash3's finalizer (FNV's low bits follow only the low bits of the bytes, and a modulo by a
+    /// power of two reads just those).
+    public static func loopNumber(ofRoom room: String, loops: Int) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in room.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        hash ^= hash >> 33
+        hash = hash &* 0xFF51_AFD7_ED55_8CCD
+        hash ^= hash >> 33
+        hash = hash &* 0xC4CE_B9FE_1A85_EC53
+        hash ^= hash >> 33
+        return Int(hash % UInt64(max(1, loops)))
+    }
+
+    private func on<T: Sendable>(_ room: String, _ body: @escaping @Sendable (LoopState) throws -> T) async throws -> T {
+        let (loop, state) = loops[Self.loopNumber(ofRoom: room, loops: loops.count)]
+        return try await loop.run { try body(state) }
     }
 
     /// Joins `room`. A second join of the same identity replaces the first (a reloaded page).
     public func join(room: String, identity: String, name: String, role: Role,
                      events: @escaping @Sendable (ClassroomEvent) -> Void) async throws -> JoinResult {
-        try await loop.run { [state] in state.join(room: room, identity: identity, name: name, role: role, events: events) }
+        try await on(room) { $0.join(room: room, identity: identity, name: name, role: role, events: events) }
     }
 
     public func offer(participantID: String, room: String, sdp: String, publish: [PublishRequest],
                       subscribe: [SubscribeRequest]) async throws -> OfferResult {
-        try await loop.run { [state] in
-            try state.offer(participantID: participantID, room: room, sdp: sdp, publish: publish, subscribe: subscribe)
+        try await on(room) {
+            try $0.offer(participantID: participantID, room: room, sdp: sdp, publish: publish, subscribe: subscribe)
         }
     }
 
     public func leave(participantID: String, room: String) async {
-        _ = try? await loop.run { [state] in state.leave(participantID: participantID, room: room, reason: .left) }
+        _ = try? await on(room) { $0.leave(participantID: participantID, room: room, reason: .left) }
     }
 
     /// The signaling socket closed without `leave`. A participant whose media still flows stays until ICE consent
     /// lapses (a dropped WebSocket on a rural link must not end the lesson for that class); one without media goes now.
     public func connectionClosed(participantID: String, room: String) async {
-        _ = try? await loop.run { [state] in state.connectionClosed(participantID: participantID, room: room) }
+        _ = try? await on(room) { $0.connectionClosed(participantID: participantID, room: room) }
     }
 
     /// Counts for health and tests.
     public func roomSummary(_ room: String) async -> (participants: Int, tracks: Int)? {
-        try? await loop.run { [state] in state.summary(room) }
+        try? await on(room) { $0.summary(room) }
     }
 }
 

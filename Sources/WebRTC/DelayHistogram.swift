@@ -16,6 +16,12 @@ public struct DelayHistogram: Sendable, Equatable {
 
     public var count: UInt64 { counts.reduce(0, +) }
 
+    /// Adds `other`'s counts (another media loop's histogram).
+    public mutating func add(_ other: DelayHistogram) {
+        for index in counts.indices { counts[index] += other.counts[index] }
+        sumNs &+= other.sumNs
+    }
+
     /// Counts one duration. A negative one (the wall clock stepped back between the two readings) counts as 0.
     @inline(__always)
     public mutating func record(ns: Int64) {

@@ -18,8 +18,8 @@ extension DatagramHandler {
 
 /// One thread that owns a UDP socket and everything reached from it. Rooms, transports and the SFU core live on
 /// it and are touched only from it, so the forwarding core needs no locks. Other threads hand it work with
-/// `execute` / `run` (the only lock is on that job queue). Scale-out is more loops (SO_REUSEPORT), not threads
-/// sharing one loop.
+/// `execute` / `run` (the only lock is on that job queue). Scale-out is more loops, each with its own socket and
+/// rooms (`media.loops`), not threads sharing one loop.
 public final class MediaLoop: @unchecked Sendable {
     public let socket: UDPMediaSocket
     public let tickInterval: Double

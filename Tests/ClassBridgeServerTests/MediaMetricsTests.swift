@@ -37,6 +37,27 @@ import WebRTC
         #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="unknown_source"} 1"#))
     }
 
+    @Test func twoLoopsAreSummed() throws {
+        let metrics = MediaMetrics(loops: 2)
+        let source = TransportAddress(ip: .v4(0x7F00_0001), port: 40_000)
+        let certificate = try DTLSCertificate.generateSelfSigned()
+        for (number, malformed) in [(0, 2), (1, 3)] {
+            let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+            let loop = try MediaLoop(socket: socket)
+            let transports = TransportServer(socket: socket, certificate: certificate, announcedAddress: "127.0.0.1")
+            _ = transports.makeTransport(remoteUfrag: "peer", remoteFingerprint: ("sha-256", "00"), dtlsRole: .server,
+                                         consentTimeout: 10)
+            for _ in 0..<malformed {
+                var bytes: [UInt8] = [0xFF, 0]
+                bytes.withUnsafeMutableBytes { transports.handleDatagram($0, from: source, now: 1) }
+            }
+            metrics.tick(loopNumber: number, now: 1, transports: transports, loop: loop, force: true)
+        }
+        let text = metrics.text()
+        #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="malformed"} 5"#))
+        #expect(text.contains("classbridge_media_transports 2"))
+    }
+
     @Test func theDelayHistogramIsExposedWithCumulativeBucketsInSeconds() {
         var histogram = DelayHistogram()
         histogram.record(ns: 40_000)      // 40 µs: the 50 µs bucket
@@ -55,5 +76,17 @@ import WebRTC
         #expect(text.contains(#"\#(name)_bucket{le="+Inf"} 4"#))
         #expect(text.contains("\(name)_count 4\n"))
         #expect(text.contains("\(name)_sum 3.002040001\n"))
+    }
+
+    @Test func histogramsOfTwoLoopsAdd() {
+        var first = DelayHistogram(), second = DelayHistogram()
+        first.record(ns: 40_000)
+        second.record(ns: 40_000)
+        second.record(ns: 2_000_000)
+        first.add(second)
+        let text = MediaMetrics.exposition(first)
+        #expect(text.contains(#"\#(MediaMetrics.rtpDelayName)_bucket{le="5e-05"} 2"#))
+        #expect(text.contains("\(MediaMetrics.rtpDelayName)_count 3\n"))
+        #expect(text.contains("\(MediaMetrics.rtpDelayName)_sum 0.00208\n"))
     }
 }

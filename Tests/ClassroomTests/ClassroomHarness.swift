@@ -9,21 +9,29 @@ import WebRTC
 /// connects: these tests are about who is told what and what an offer is answered, not about media.
 final class ClassroomHarness: Sendable {
     let service: ClassroomService
-    private let loop: MediaLoop
+    private let loops: [MediaLoop]
+    /// Each loop's UDP port, in loop order.
+    let ports: [UInt16]
 
-    init(settings: MediaSettings = MediaSettings()) throws {
-        let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
-        let transports = TransportServer(socket: socket, certificate: try DTLSCertificate.generateSelfSigned(),
-                                         announcedAddress: "127.0.0.1")
-        loop = try MediaLoop(socket: socket)
-        service = ClassroomService(loop: loop, transports: transports, settings: settings,
+    init(settings: MediaSettings = MediaSettings(), loops count: Int = 1) throws {
+        let certificate = try DTLSCertificate.generateSelfSigned()
+        let loops = try (0..<count).map { _ in
+            let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+            return (loop: try MediaLoop(socket: socket),
+                    transports: TransportServer(socket: socket, certificate: certificate, announcedAddress: "127.0.0.1"))
+        }
+        service = ClassroomService(loops: loops, settings: settings,
                                    logger: Logger(label: "classroom-tests", factory: { _ in SwiftLogNoOpLogHandler() }))
-        loop.start(handler: transports)
+        for (loop, transports) in loops { loop.start(handler: transports) }
+        self.loops = loops.map(\.loop)
+        ports = loops.map(\.transports.port)
     }
 
     func stop() async {
-        loop.stop()
-        await loop.waitUntilStopped()
+        for loop in loops {
+            loop.stop()
+            await loop.waitUntilStopped()
+        }
     }
 
     /// Joins `room` and returns what the join answered with the log of this participant's events.

@@ -45,16 +45,22 @@ struct MachineCPU {
 }
 
 extension ServerProcess {
-    /// The server's media loop thread (`MediaLoop.threadName` in the server; this package does not import WebRTC).
-    func mediaLoopThread() -> Int32? {
+    /// The server's media loop threads (`MediaLoop.threadName` in the server; this package does not import WebRTC),
+    /// one per `media.loops`.
+    func mediaLoopThreads() -> [Int32] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.compactMap(Int32.init).first { tid in
+        return tasks.compactMap(Int32.init).filter { tid in
             let comm = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/comm", encoding: .utf8)) ?? ""
             return comm == "cb-media-loop\n"
-        }
+        }.sorted()
     }
 
+    /// The media loops' scheduling, summed over the loops.
     func mediaLoopSchedule() -> ThreadSchedule? {
-        mediaLoopThread().flatMap { ThreadSchedule.read(pid: pid, tid: $0) }
+        let each = mediaLoopThreads().compactMap { ThreadSchedule.read(pid: pid, tid: $0) }
+        guard let first = each.first else { return nil }
+        return each.dropFirst().reduce(first) {
+            ThreadSchedule(runNs: $0.runNs + $1.runNs, waitNs: $0.waitNs + $1.waitNs, slices: $0.slices + $1.slices)
+        }
     }
 }

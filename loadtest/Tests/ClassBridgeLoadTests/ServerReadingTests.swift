@@ -41,20 +41,27 @@ import WebRTC
         #expect(ServerDelayHistogram.parse("classbridge_rtp_forwarding_delay_seconds_bucket{le=\"0.001\"} 4\n") == nil)
     }
 
-    @Test func theMediaLoopThreadIsFoundByTheNameTheServerGivesIt() async throws {
-        let loop = try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0))
+    @Test func theMediaLoopThreadsAreFoundByTheNameTheServerGivesThem() async throws {
         final class Idle: DatagramHandler, @unchecked Sendable {
             func handleDatagram(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {}
             func tick(now: Double) {}
         }
         let handler = Idle()
-        loop.start(handler: handler)
-        try await loop.run { }  // the loop thread has named itself and runs jobs
-        let tid = try #require(ServerProcess(pid: getpid()).mediaLoopThread())
-        let comm = try String(contentsOfFile: "/proc/\(getpid())/task/\(tid)/comm", encoding: .utf8)
-        #expect(comm == MediaLoop.threadName + "\n")
+        let loops = try (0..<2).map { _ in try MediaLoop(socket: UDPMediaSocket(host: "127.0.0.1", port: 0)) }
+        for loop in loops {
+            loop.start(handler: handler)
+            try await loop.run { }  // the loop thread has named itself and runs jobs
+        }
+        let tids = ServerProcess(pid: getpid()).mediaLoopThreads()
+        #expect(tids.count == 2)
+        for tid in tids {
+            let comm = try String(contentsOfFile: "/proc/\(getpid())/task/\(tid)/comm", encoding: .utf8)
+            #expect(comm == MediaLoop.threadName + "\n")
+        }
         #expect(ServerProcess(pid: getpid()).mediaLoopSchedule() != nil)
-        loop.stop()
-        await loop.waitUntilStopped()
+        for loop in loops {
+            loop.stop()
+            await loop.waitUntilStopped()
+        }
     }
 }
