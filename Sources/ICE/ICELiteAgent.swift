@@ -89,13 +89,16 @@ public struct ICELiteAgent: Sendable {
         var username: String?
         for case .username(let value) in trusted { username = value; break }
         guard let username else { return .drop(.wrongUsername) }
-        let current = usernameMatches(username)
-        guard current || previous.map({ username.utf8.elementsEqual($0.username.utf8) }) == true else {
+        let (key, current): ([UInt8], Bool)
+        if usernameMatches(username) {
+            (key, current) = (self.key, true)
+        } else if let previous, username.utf8.elementsEqual(previous.username.utf8) {
+            (key, current) = (previous.key, false)
+        } else {
             return .drop(.wrongUsername)
         }
-        let key = current ? self.key : previous!.key
         guard STUNMessage.verifyIntegrity(bytes, key: key) else { return .drop(.badIntegrity) }
-        if current { previous = nil }
+        if current { previous = nil }  // the peer uses the new credentials: the old ones are done
 
         let controlling = trusted.contains { if case .iceControlling = $0 { true } else { false } }
         let controlled = trusted.contains { if case .iceControlled = $0 { true } else { false } }
@@ -127,12 +130,6 @@ public struct ICELiteAgent: Sendable {
     /// Stops the agent for good; `selectedAddress` is kept for diagnostics.
     public mutating func close() {
         state = .closed
-    }
-
-    /// Renegotiation: the remote side's ufrag changed (local credentials normally stay the same).
-    public mutating func updateRemoteUfrag(_ ufrag: String) {
-        remoteUfrag = ufrag
-        expectedUsername = "\(local.ufrag):\(ufrag)"
     }
 
     /// ICE restart (RFC 8445 §9): new local credentials, and the peer's new ufrag. The selected address and consent

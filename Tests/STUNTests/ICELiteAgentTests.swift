@@ -195,17 +195,6 @@ import ICE
         #expect(agent.tick(now: 1_000) == nil)
     }
 
-    @Test func renegotiatedRemoteUfrag() {
-        var agent = Self.agent()
-        agent.updateRemoteUfrag("new1")
-        let old = Self.request().withUnsafeBytes { agent.handle(stun: $0, from: Self.browser, now: 0) }
-        #expect(old == .drop(.wrongUsername))
-        let new = Self.request(username: "srvU:new1").withUnsafeBytes {
-            agent.handle(stun: $0, from: Self.browser, now: 0)
-        }
-        guard case .respond = new else { Issue.record("\(new)"); return }
-    }
-
     @Test func localUfragForRouting() {
         Self.request(username: "abc:def").withUnsafeBytes { #expect(stunLocalUfrag($0) == "abc") }
         Self.request(username: "nocolon").withUnsafeBytes { #expect(stunLocalUfrag($0) == nil) }
