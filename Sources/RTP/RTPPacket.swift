@@ -97,7 +97,9 @@ public struct RTPPacket: Equatable, Sendable {
                 guard i + 2 <= end else { throw .malformedExtension }
                 (id, length, valueStart) = (b, Int(raw[i + 1]), i + 2)
             } else {
-                if b >> 4 == 15 { break }
+                // ID 15, and ID 0 with a length (only the whole byte 0 is padding), end the block (RFC 8285 §4.2;
+                // libwebrtc stops there too).
+                if b >> 4 == 15 || b >> 4 == 0 { break }
                 (id, length, valueStart) = (b >> 4, Int(b & 0x0F) + 1, i + 1)
             }
             guard valueStart + length <= end else { throw .malformedExtension }

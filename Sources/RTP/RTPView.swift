@@ -62,7 +62,7 @@ public struct RTPView {
                 let b = bytes[i]
                 if b == 0 { i += 1; continue }
                 let id = b >> 4
-                if id == 15 { return }
+                if id == 15 || id == 0 { return }  // as `RTPPacket`: only the whole byte 0 is padding
                 let length = Int(b & 0x0F) + 1
                 guard i + 1 + length <= end else { return }
                 body(id, (i + 1) ..< (i + 1 + length))

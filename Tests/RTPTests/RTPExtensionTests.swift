@@ -81,6 +81,27 @@ import Testing
         }
     }
 
+    /// Found by `scripts/fuzz rtp`: a one-byte element with ID 0 and a length was read as an element with id 0,
+    /// which `serialize` cannot write (0 is padding), and it trapped. Only the whole byte 0 is padding; ID 0 with a
+    /// length ends the block, as ID 15 does (RFC 8285 §4.2, and libwebrtc).
+    @Test func oneByteID0WithALengthStopsTheWalk() throws {
+        let bytes: [UInt8] = [
+            0x90, 0x60, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3,  // header, X=1
+            0xBE, 0xDE, 0x00, 0x02,  // one-byte profile, 2 words
+            0x10, 0x55, 0x00, 0x01,  // id 1 len 1: 0x55 | padding | id 0 len 2: stop
+            0xAA, 0xBB, 0x20, 0x66,  // (ignored, though it looks like id 2)
+        ]
+        try bytes.withUnsafeBytes { raw in
+            let view = try #require(RTPView(raw))
+            var ids: [UInt8] = []
+            view.forEachExtension { id, _ in ids.append(id) }
+            #expect(ids == [1])
+        }
+        let packet = try RTPPacket(parsing: bytes)
+        #expect(packet.extensions == [RTPHeaderExtension(id: 1, value: [0x55])])
+        #expect(try RTPPacket(parsing: packet.serialize()) == packet)
+    }
+
     @Test func otherProfileHasNoElements() throws {
         let bytes: [UInt8] = [0x90, 0x60, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0xAB, 0xCD, 0x00, 0x01, 1, 2, 3, 4]
         try bytes.withUnsafeBytes { raw in
