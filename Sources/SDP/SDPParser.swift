@@ -87,7 +87,14 @@ struct SDPParser {
         session.origin = origin
         session.sessionName = sessionName
         session.timing = timing
-        session.media = media
+        // Other lines in the order `serialize` writes them (a misplaced line moves to its place, RFC 8866 §5), so
+        // that parsing the serialized text gives this value back.
+        session.otherLines = session.otherLines.placedFirst { SDPOrder.beforeConnection.contains($0.type) }
+        session.media = media.map { section in
+            var section = section
+            section.otherLines = section.otherLines.placedFirst { $0.type == "i" }
+            return section
+        }
         return session
     }
 }
@@ -116,4 +123,9 @@ extension MediaDescription {
                   formats: fields.dropFirst(3).map(String.init))
         self.portCount = portCount
     }
+}
+
+extension [SDPLine] {
+    /// The lines for which `first` holds, then the others, each group in its order.
+    func placedFirst(where first: (SDPLine) -> Bool) -> [SDPLine] { filter(first) + filter { !first($0) } }
 }

@@ -19,6 +19,22 @@ struct RobustnessTests {
         #expect((try? SessionDescription(parsing: answer.serialize())) == answer)
     }
 
+    /// Found by `scripts/fuzz sdp`: lines out of RFC 8866 order were kept in their order but written in the RFC's,
+    /// so the serialized text parsed to a different value. They are now placed when parsed.
+    @Test func misplacedLinesTakeTheirPlaceWhenParsed() throws {
+        let text = [
+            "v=0", "o=- 1 1 IN IP4 127.0.0.1", "s=-", "t=0 0",
+            "d=unknown type", "e=someone@example.org",  // e= belongs before t=; d= is no type of RFC 8866
+            "m=audio 9 UDP/TLS/RTP/SAVPF 111",
+            "k=prompt", "i=the teacher's microphone",   // i= belongs right after m=
+            "a=mid:0", "",
+        ].joined(separator: "\r\n")
+        let parsed = try SessionDescription(parsing: text)
+        #expect(parsed.otherLines.map(\.type) == ["e", "d"])
+        #expect(parsed.media[0].otherLines.map(\.type) == ["i", "k"])
+        #expect(try SessionDescription(parsing: parsed.serialize()) == parsed)
+    }
+
     @Test("every line removed", arguments: ["chromium-offer-sendrecv.sdp", "firefox-offer-sendrecv.sdp",
                                             "aiortc-offer.sdp"])
     func lineRemoved(name: String) throws {
