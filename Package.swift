@@ -87,6 +87,14 @@ let package = Package(
 
         // Helpers shared by test targets (the fuzz tests' seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        // Fuzz targets, one per wire format a peer can send us (`scripts/fuzz`: libFuzzer, coverage-guided, with
+        // AddressSanitizer). Built normally they replay files instead (`swift run FuzzRTP crash-…`).
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzRTP", dependencies: ["RTP", "FuzzSupport"]),
+        .executableTarget(name: "FuzzRTCP", dependencies: ["RTCP", "FuzzSupport"]),
+        .executableTarget(name: "FuzzSTUN", dependencies: ["STUN", "ICE", "FuzzSupport"]),
+        .executableTarget(name: "FuzzSDP", dependencies: ["SDP", "FuzzSupport"]),
+
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "RTCPTests", dependencies: ["RTCP", "TestSupport"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "ICE", "TestSupport"]),
