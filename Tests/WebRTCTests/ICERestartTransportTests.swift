@@ -10,8 +10,7 @@ import Testing
         #expect(peer.connect())
         let first = peer.transport.localCredentials
 
-        peer.transport.restartICE(remoteUfrag: "peerufr2")
-        let second = peer.transport.localCredentials
+        let second = peer.restartICE(peerUfrag: "peerufr2")
         #expect(second.ufrag != first.ufrag && second.password != first.password)
         #expect(peer.transport.remoteUfrag == "peerufr2")
         #expect(peer.transport.state == .connected)
@@ -30,10 +29,9 @@ import Testing
         let peer = try LoopbackPeer()
         #expect(peer.connect())
         let first = peer.transport.localCredentials
-        peer.transport.restartICE(remoteUfrag: "peerufr2")
-        let second = peer.transport.localCredentials
+        let second = peer.restartICE(peerUfrag: "peerufr2")
         #expect(peer.check(server: second, peerUfrag: "peerufr2"))
-        peer.transport.restartICE(remoteUfrag: "peerufr3")
+        _ = peer.restartICE(peerUfrag: "peerufr3")
 
         let unknown = peer.server.counters.unknownUfrag
         #expect(!peer.check(server: first))
@@ -51,14 +49,22 @@ import Testing
         let peer = try LoopbackPeer()
         #expect(peer.connect())
         let first = peer.transport.localCredentials
-        peer.transport.restartICE(remoteUfrag: "peerufr2")
-        let second = peer.transport.localCredentials
-        peer.transport.restartICE(remoteUfrag: "peerufr3")
+        let second = peer.restartICE(peerUfrag: "peerufr2")
+        _ = peer.restartICE(peerUfrag: "peerufr3")
 
         let unknown = peer.server.counters.unknownUfrag
         #expect(!peer.check(server: second, peerUfrag: "peerufr2"))
         #expect(peer.server.counters.unknownUfrag == unknown + 1, "the second was never used, and no longer routes")
         #expect(peer.check(server: first), "the first is still the pair in use")
         #expect(peer.check(server: peer.transport.localCredentials, peerUfrag: "peerufr3"))
+    }
+}
+
+extension LoopbackPeer {
+    /// The transport's ICE restart for the peer's new ufrag (as a re-offer makes it); returns the server's new
+    /// credentials.
+    func restartICE(peerUfrag: String) -> ICECredentials {
+        transport.restartICE(remoteUfrag: peerUfrag)
+        return transport.localCredentials
     }
 }
