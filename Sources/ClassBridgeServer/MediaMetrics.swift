@@ -16,11 +16,10 @@ final class MediaMetrics: Sendable {
     }
     /// One per media loop.
     private let published: [LoopConfined]
-    /// Each media loop's transports open, as of its last publication (the gauge shows their sum).
-    private let openTransports: Mutex<[Int]>
-    /// Each media loop's RTP delay histogram as of its last publication (swift-prometheus records one observation
-    /// at a time under a lock, so the loops keep their own counts and this renders their sum).
-    private let rtpDelay: Mutex<[DelayHistogram]>
+    /// Each media loop's open transports and RTP delay histogram as of its last publication; the gauge and the
+    /// histogram show their sums (swift-prometheus records one observation at a time under a lock, so the loops
+    /// keep their own counts and this renders them).
+    private let perLoop: Mutex<[(transports: Int, rtpDelay: DelayHistogram)]>
     static let rtpDelayName = "classbridge_rtp_forwarding_delay_seconds"
 
     /// What one media loop already added to each counter, and when it publishes next. Touched only on that loop.
@@ -65,8 +64,7 @@ final class MediaMetrics: Sendable {
         ]
         let counters = totals.count, loops = max(1, loops)
         published = (0..<loops).map { _ in LoopConfined(count: counters) }
-        openTransports = Mutex(Array(repeating: 0, count: loops))
-        rtpDelay = Mutex(Array(repeating: DelayHistogram(), count: loops))
+        perLoop = Mutex(Array(repeating: (0, DelayHistogram()), count: loops))
     }
 
     /// On the tick of media loop number `number`: publishes what that loop counted, at most once a second (`force`
@@ -76,11 +74,10 @@ final class MediaMetrics: Sendable {
         let published = published[number]
         guard force || now >= published.nextPublish else { return }
         published.nextPublish = now + 1
-        let delays = loop.rtpDelay
-        rtpDelay.withLock { $0[number] = delays }
-        let open = openTransports.withLock { counts in
-            counts[number] = server.transportCount
-            return counts.reduce(0, +)
+        let latest = (transports: server.transportCount, rtpDelay: loop.rtpDelay)
+        let open = perLoop.withLock { loops in
+            loops[number] = latest
+            return loops.reduce(0) { $0 + $1.transports }
         }
         transports.set(Int64(open))
         let snapshot = Snapshot(transport: server.transportTotals, datagrams: server.counters)
@@ -95,7 +92,7 @@ final class MediaMetrics: Sendable {
 
     /// The Prometheus text exposition format.
     func text() -> String {
-        let delays = rtpDelay.withLock { loops in loops.dropFirst().reduce(into: loops[0]) { $0.add($1) } }
+        let delays = perLoop.withLock { loops in loops.reduce(into: DelayHistogram()) { $0.add($1.rtpDelay) } }
         return registry.emitToString() + Self.exposition(delays)
     }
 
