@@ -18,7 +18,8 @@ let package = Package(
         .library(name: "SFU", targets: ["SFU"]),
         // The protocol modules and C wrappers, for tools such as the load generator (loadtest/) that speak the
         // same protocols from the client side.
-        .library(name: "ClassBridgeProtocols", targets: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SRTP", "DTLS", "CSocket"]),
+        .library(name: "ClassBridgeProtocols", targets: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SRTP", "DTLS", "CSocket",
+                                                                "SignalingWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -48,6 +49,8 @@ let package = Package(
                 swiftSettings: strict),
         .target(name: "ICE", dependencies: ["STUN"], swiftSettings: strict),
         .target(name: "SDP", swiftSettings: strict),
+        // The client's signaling messages (PROTOCOL.md §5) as values: JSON text in and out.
+        .target(name: "SignalingWire", swiftSettings: strict),
 
         // Thin wrappers over the C libraries; no C type in their public API.
         .target(name: "SRTP", dependencies: ["CSRTP", "COpenSSL"], swiftSettings: strict),
@@ -65,7 +68,7 @@ let package = Package(
                 dependencies: ["SFU", "WebRTC", "SDP", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .target(name: "SignalingServer",
-                dependencies: ["Classroom",
+                dependencies: ["Classroom", "SignalingWire",
                                .product(name: "Hummingbird", package: "hummingbird"),
                                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                                .product(name: "JWTKit", package: "jwt-kit"),
@@ -94,11 +97,13 @@ let package = Package(
         .executableTarget(name: "FuzzRTCP", dependencies: ["RTCP", "FuzzSupport"]),
         .executableTarget(name: "FuzzSTUN", dependencies: ["STUN", "ICE", "FuzzSupport"]),
         .executableTarget(name: "FuzzSDP", dependencies: ["SDP", "FuzzSupport"]),
+        .executableTarget(name: "FuzzSignaling", dependencies: ["SignalingWire", "FuzzSupport"]),
 
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "RTCPTests", dependencies: ["RTCP", "TestSupport"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "ICE", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SignalingWireTests", dependencies: ["SignalingWire"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
         .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "ICE", "SRTP", "STUN", "RTCP"]),

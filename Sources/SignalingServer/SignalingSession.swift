@@ -1,6 +1,7 @@
 import Foundation
 public import Classroom
 public import Logging
+import SignalingWire
 
 /// One signaling connection (PROTOCOL.md): reads client messages in order, turns them into classroom calls, and
 /// writes replies and room events through one ordered outbox. Transport-agnostic: the WebSocket glue feeds it
@@ -59,8 +60,10 @@ public final class SignalingSession: Sendable {
                 return
             }
             do {
-                let result = try await classroom.offer(participantID: member.participantID, room: member.room, sdp: sdp,
-                                                       publish: tracks, subscribe: subscriptions)
+                let result = try await classroom.offer(
+                    participantID: member.participantID, room: member.room, sdp: sdp,
+                    publish: tracks.map { PublishRequest(mid: $0.mid, source: $0.source ?? "") },
+                    subscribe: subscriptions.map { SubscribeRequest(mid: $0.mid, trackID: $0.trackID) })
                 for warning in result.warnings {
                     send(ServerMessage.error(requestID: id, code: warning.code, message: warning.message))
                 }

@@ -1,5 +1,6 @@
 import DTLS
 import SDP
+import SignalingWire
 
 /// What one client puts in its offer: its publishing m-lines first (mid "0" audio, "1" video when published),
 /// then one recvonly m-line per subscription, in the order they were added (renegotiation appends).
@@ -17,10 +18,12 @@ struct OfferPlan {
         nextMid += 1
     }
 
-    var trackMessages: [[String: Any]] {
-        (publishAudio ? [["mid": "0", "source": "microphone"]] : []) + (publishVideo ? [["mid": "1", "source": "camera"]] : [])
+    var offeredTracks: [ClientMessage.OfferedTrack] {
+        (publishAudio ? [.init(mid: "0", source: "microphone")] : []) + (publishVideo ? [.init(mid: "1", source: "camera")] : [])
     }
-    var subscriptionMessages: [[String: Any]] { subscriptions.map { ["mid": $0.mid, "trackId": $0.trackID] } }
+    var offeredSubscriptions: [ClientMessage.OfferedSubscription] {
+        subscriptions.map { .init(mid: $0.mid, trackID: $0.trackID) }
+    }
 }
 
 enum ExtensionID {

@@ -1,5 +1,6 @@
 import CLoadSupport
 import Foundation
+import SignalingWire
 
 struct Options {
     var host: UInt32 = 0x7F00_0001
@@ -40,7 +41,7 @@ final class Runner {
         let token = try fetchToken(host: options.host, port: options.httpPort, room: room, role: role, name: client.name)
         let ws = try WebSocketClient(host: options.host, port: options.httpPort)
         client.ws = ws
-        try ws.send(json: ["type": "join", "requestId": 1, "token": token])
+        ws.send(.join(requestID: 1, token: token))
         let joined = try ws.receive(timeoutMS: 5000) { ($0["requestId"] as? Int) == 1 }
         guard joined["type"] as? String == "joined" else { throw LoadError("join refused: \(joined)") }
         engine.add(client)
@@ -69,8 +70,8 @@ final class Runner {
         let sdp = buildOffer(plan: client.plan, ufrag: client.local.ufrag, pwd: client.local.password,
                              fingerprint: engine.fingerprint, cname: "load\(client.index)",
                              sessionID: UInt64(client.index) + 1000)
-        try ws.send(json: ["type": "offer", "requestId": id, "sdp": sdp, "tracks": client.plan.trackMessages,
-                           "subscriptions": client.plan.subscriptionMessages])
+        ws.send(.offer(requestID: id, sdp: sdp, tracks: client.plan.offeredTracks,
+                       subscriptions: client.plan.offeredSubscriptions))
         let reply = try ws.receive(timeoutMS: 10_000) { message in
             guard (message["requestId"] as? Int) == id else { return false }
             return message["type"] as? String == "answer" || (message["code"] as? String) != "forbidden"

@@ -1,5 +1,6 @@
 import CLoadSupport
 import Foundation
+import SignalingWire
 
 /// A minimal RFC 6455 client for the signaling socket, over a plain TCP socket: blocking (with timeouts) during
 /// join and offer/answer, then drained without blocking by the media loop's epoll (server events are read and
@@ -37,10 +38,9 @@ final class WebSocketClient {
         sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
     }
 
-    /// Sends one JSON object as a text frame.
-    func send(json: [String: Any]) throws {
-        let data = try JSONSerialization.data(withJSONObject: json)
-        sendFrame(opcode: 0x1, payload: [UInt8](data))
+    /// Sends one client message as a text frame.
+    func send(_ message: ClientMessage) {
+        sendFrame(opcode: 0x1, payload: Array(message.encoded().utf8))
     }
 
     /// Waits for the first text message that `accept` takes (other messages are dropped).
