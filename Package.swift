@@ -92,18 +92,20 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         // Fuzz targets, one per wire format a peer can send us (`scripts/fuzz`: libFuzzer, coverage-guided, with
         // AddressSanitizer). Built normally they replay files instead (`swift run FuzzRTP crash-…`).
-        .target(name: "FuzzSupport"),
-        .executableTarget(name: "FuzzRTP", dependencies: ["RTP", "FuzzSupport"]),
-        .executableTarget(name: "FuzzRTCP", dependencies: ["RTCP", "FuzzSupport"]),
-        .executableTarget(name: "FuzzSTUN", dependencies: ["STUN", "ICE", "FuzzSupport"]),
-        .executableTarget(name: "FuzzSDP", dependencies: ["SDP", "FuzzSupport"]),
-        .executableTarget(name: "FuzzSignaling", dependencies: ["SignalingWire", "FuzzSupport"]),
+        // Their checks live in FuzzSupport, so that `swift test` replays the committed corpora too (FuzzCorpusTests).
+        .target(name: "FuzzSupport", dependencies: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SignalingWire"]),
+        .executableTarget(name: "FuzzRTP", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzRTCP", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzSTUN", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzSDP", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "FuzzSignaling", dependencies: ["FuzzSupport"]),
 
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "RTCPTests", dependencies: ["RTCP", "TestSupport"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "ICE", "TestSupport"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SignalingWireTests", dependencies: ["SignalingWire"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
         .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "ICE", "SRTP", "STUN", "RTCP"]),
