@@ -1,4 +1,4 @@
-public import RTP
+import RTP
 public import RTCP
 
 /// One subscriber's copy of one published track. Rewrites SSRC, payload type, sequence numbers, timestamps and

@@ -1,4 +1,4 @@
-public import RTP
+import RTP
 
 /// What a down track does with one source packet. Decided from state alone, applied by the down track, so the
 /// policy is tested without a network.

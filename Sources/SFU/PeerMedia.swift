@@ -1,4 +1,4 @@
-public import RTP
+import RTP
 import RTCP
 
 /// The SFU's view of one participant: the tracks it publishes (receivers), the tracks it receives (down tracks),

@@ -1,4 +1,4 @@
-public import RTP
+import RTP
 import RTCP
 
 /// One published track: the source stream from a publisher, its retransmission buffer, receive statistics, and the

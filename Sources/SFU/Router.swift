@@ -1,4 +1,4 @@
-public import RTP
+import RTP
 import RTCP
 
 /// One room's forwarding core (mediasoup's Router, LiveKit's room media): peers, the tracks they publish and the

@@ -1,5 +1,5 @@
 public import Hummingbird
-public import HummingbirdWebSocket
+import HummingbirdWebSocket
 import Foundation
 public import Classroom
 public import Logging

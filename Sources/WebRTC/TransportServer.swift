@@ -1,5 +1,5 @@
 public import STUN
-public import ICE
+import ICE
 public import DTLS
 
 /// Routes datagrams on the shared socket to peer transports: STUN by ICE username fragment (the first contact),
