@@ -18,8 +18,8 @@ let package = Package(
         .library(name: "SFU", targets: ["SFU"]),
         // The protocol modules and C wrappers, for tools such as the load generator (loadtest/) that speak the
         // same protocols from the client side.
-        .library(name: "ClassBridgeProtocols", targets: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SRTP", "DTLS", "CSocket",
-                                                                "SignalingWire"]),
+        .library(name: "ClassBridgeProtocols",
+                 targets: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SignalingWire", "SRTP", "DTLS", "CSocket"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
