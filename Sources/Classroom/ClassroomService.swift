@@ -1,11 +1,13 @@
 public import WebRTC
 public import Logging
+import Synchronization
 
 /// The classroom's public face for the signaling layer. Every call hops onto the media loop of its room, where all
 /// that room's state lives; the caller gets values back, never references into that state.
 public final class ClassroomService: Sendable {
-    /// One per media loop. A room lives on one of them, chosen by a hash of its name (`loopNumber(ofRoom:)`).
+    /// One per media loop. A room lives on one of them while it is open (`RoomPlacement`).
     private let loops: [(loop: MediaLoop, state: LoopState)]
+    private let placement: PlacementLock
     public let settings: MediaSettings
 
     public convenience init(loop: MediaLoop, transports: TransportServer, settings: MediaSettings, logger: Logger) {
@@ -16,15 +18,19 @@ public final class ClassroomService: Sendable {
     public init(loops: [(loop: MediaLoop, transports: TransportServer)], settings: MediaSettings, logger: Logger) {
         precondition(!loops.isEmpty, "a classroom needs a media loop")
         self.settings = settings
-        self.loops = loops.map { loop, transports in
-            let state = LoopState(transports: transports, settings: settings, logger: logger)
+        let placement = PlacementLock(RoomPlacement(loops: loops.count))
+        self.placement = placement
+        self.loops = loops.enumerated().map { number, entry in
+            let (loop, transports) = entry
+            let state = LoopState(number: number, placement: placement, transports: transports, settings: settings,
+                                  logger: logger)
             transports.addTickHook { [state] now in state.tick(now: now) }
             return (loop, state)
         }
     }
 
-    /// Which loop `room` lives on: FNV-1a of its name, so the same room maps to the same loop in every process,
-    /// mixed by MurmurHash3's finalizer (FNV's low bits follow only the low bits of the bytes, and a modulo by a
+    /// Which loop a room opens on when the loops are equally loaded: FNV-1a of its name, so the same room maps to the
+    /// same loop in every process, mixed by MurmurHash3's finalizer (FNV's low bits follow only the low bits of the bytes, and a modulo by a
     /// power of two reads just those).
     public static func loopNumber(ofRoom room: String, loops: Int) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -37,15 +43,25 @@ public final class ClassroomService: Sendable {
         return Int(hash % UInt64(max(1, loops)))
     }
 
+    /// The loop `room` is open on; for a room that is not open any loop answers alike (not joined), so its hash's.
+    public func loopNumber(ofRoom room: String) -> Int {
+        placement.withLock { $0.loop(of: room) } ?? Self.loopNumber(ofRoom: room, loops: loops.count)
+    }
+
     private func on<T: Sendable>(_ room: String, _ body: @escaping @Sendable (LoopState) throws -> T) async throws -> T {
-        let (loop, state) = loops[Self.loopNumber(ofRoom: room, loops: loops.count)]
+        let (loop, state) = loops[loopNumber(ofRoom: room)]
         return try await loop.run { try body(state) }
     }
 
-    /// Joins `room`. A second join of the same identity replaces the first (a reloaded page).
+    /// Joins `room`, opening it on the least loaded loop if it is not open. A second join of the same identity
+    /// replaces the first (a reloaded page).
     public func join(room: String, identity: String, name: String, role: Role,
                      events: @escaping @Sendable (ClassroomEvent) -> Void) async throws -> JoinResult {
-        try await on(room) { $0.join(room: room, identity: identity, name: name, role: role, events: events) }
+        let (loop, state) = loops[placement.withLock { $0.beginJoin(room) }]
+        return try await loop.run {
+            defer { state.placement.withLock { $0.joinDone(room) } }
+            return state.join(room: room, identity: identity, name: name, role: role, events: events)
+        }
     }
 
     public func offer(participantID: String, room: String, sdp: String, publish: [PublishRequest],
@@ -71,14 +87,25 @@ public final class ClassroomService: Sendable {
     }
 }
 
+/// The room placement under a lock, shared by the service (routing calls) and its loops (reporting changes).
+final class PlacementLock: Sendable {
+    private let placement: Mutex<RoomPlacement>
+    init(_ placement: RoomPlacement) { self.placement = Mutex(placement) }
+    func withLock<T: Sendable>(_ body: (inout RoomPlacement) -> T) -> T { placement.withLock { body(&$0) } }
+}
+
 /// All lessons of one media loop. Touched only on that loop.
 final class LoopState: @unchecked Sendable {
+    let number: Int
+    let placement: PlacementLock
     let transports: TransportServer
     let settings: MediaSettings
     let logger: Logger
     private var lessons: [String: Lesson] = [:]
 
-    init(transports: TransportServer, settings: MediaSettings, logger: Logger) {
+    init(number: Int, placement: PlacementLock, transports: TransportServer, settings: MediaSettings, logger: Logger) {
+        self.number = number
+        self.placement = placement
         self.transports = transports
         self.settings = settings
         self.logger = logger
@@ -86,7 +113,9 @@ final class LoopState: @unchecked Sendable {
 
     func join(room: String, identity: String, name: String, role: Role,
               events: @escaping @Sendable (ClassroomEvent) -> Void) -> JoinResult {
-        let lesson = lessons[room] ?? Lesson(name: room, logger: logger)
+        let lesson = lessons[room] ?? Lesson(name: room, logger: logger) { [placement, number] change in
+            placement.withLock { $0.participants(onLoop: number, changedBy: change) }
+        }
         lessons[room] = lesson
         if let previous = lesson.participant(withIdentity: identity) {
             lesson.remove(previous, reason: .disconnected)
@@ -112,7 +141,7 @@ final class LoopState: @unchecked Sendable {
     func leave(participantID: String, room: String, reason: LeaveReason) {
         guard let lesson = lessons[room], let participant = lesson.participants[participantID] else { return }
         lesson.remove(participant, reason: reason)
-        if lesson.isEmpty { lessons[room] = nil }
+        if lesson.isEmpty { end(room) }
     }
 
     func connectionClosed(participantID: String, room: String) {
@@ -131,8 +160,13 @@ final class LoopState: @unchecked Sendable {
     func tick(now: Double) {
         let micros = MonotonicClock.unixMicros()
         for (name, lesson) in lessons {
-            if lesson.isEmpty { lessons[name] = nil; continue }
+            if lesson.isEmpty { end(name); continue }
             lesson.router.tick(now: now, unixMicros: micros)
         }
+    }
+
+    private func end(_ room: String) {
+        lessons[room] = nil
+        placement.withLock { $0.lessonEnded(room) }
     }
 }

@@ -11,8 +11,12 @@ final class Lesson {
     /// Published tracks by track id.
     private(set) var tracks: [String: (participant: Participant, mid: String)] = [:]
 
-    init(name: String, logger: Logger) {
+    /// Told +1 and −1 as participants come and go (the loop's load, for placing new rooms).
+    private let membershipChanged: (Int) -> Void
+
+    init(name: String, logger: Logger, membershipChanged: @escaping (Int) -> Void = { _ in }) {
         self.name = name
+        self.membershipChanged = membershipChanged
         var logger = logger
         logger[metadataKey: "room"] = "\(name)"
         self.logger = logger
@@ -22,6 +26,7 @@ final class Lesson {
 
     func add(_ participant: Participant) {
         participants[participant.id] = participant
+        membershipChanged(1)
         if participant.role.isVisible {
             broadcast(.participantJoined(participant.info), except: participant)
         }
@@ -67,6 +72,7 @@ final class Lesson {
         if let media = participant.media { router.removePeer(media) }
         participant.subscriptions.removeAll()
         participants[participant.id] = nil
+        membershipChanged(-1)
         participant.transport?.delegate = nil
         participant.transport?.close()
         if participant.role.isVisible {

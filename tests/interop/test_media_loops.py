@@ -24,8 +24,9 @@ def server_two_loops(request, tmp_path_factory):
 
 
 def loop_number(room: str) -> int:
-    """The server's choice (ClassroomService.loopNumber): FNV-1a of the room name, MurmurHash3's finalizer, modulo
-    the loops."""
+    """The server's choice between equally loaded loops (ClassroomService.loopNumber): FNV-1a of the room name,
+    MurmurHash3's finalizer, modulo the loops. Rooms picked to differ here land apart whether or not the first
+    lesson's participants are still there when the second opens (then the least loaded loop takes it)."""
     value = 0xCBF29CE484222325
     for byte in room.encode():
         value = ((value ^ byte) * 0x100000001B3) % 2**64
