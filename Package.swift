@@ -90,15 +90,11 @@ let package = Package(
 
         // Helpers shared by test targets (the fuzz tests' seeded generator).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
-        // Fuzz targets, one per wire format a peer can send us (`scripts/fuzz`: libFuzzer, coverage-guided, with
-        // AddressSanitizer). Built normally they replay files instead (`swift run FuzzRTP crash-…`).
-        // Their checks live in FuzzSupport, so that `swift test` replays the committed corpora too (FuzzCorpusTests).
+        // The fuzz target for every wire format a peer can send us (`scripts/fuzz`: libFuzzer, coverage-guided, with
+        // AddressSanitizer). Built normally it replays files instead (`swift run Fuzz rtp crash-…`). The checks live
+        // in FuzzSupport, so that `swift test` replays the committed corpora too (FuzzCorpusTests).
         .target(name: "FuzzSupport", dependencies: ["RTP", "RTCP", "STUN", "ICE", "SDP", "SignalingWire"]),
-        .executableTarget(name: "FuzzRTP", dependencies: ["FuzzSupport"]),
-        .executableTarget(name: "FuzzRTCP", dependencies: ["FuzzSupport"]),
-        .executableTarget(name: "FuzzSTUN", dependencies: ["FuzzSupport"]),
-        .executableTarget(name: "FuzzSDP", dependencies: ["FuzzSupport"]),
-        .executableTarget(name: "FuzzSignaling", dependencies: ["FuzzSupport"]),
+        .executableTarget(name: "Fuzz", dependencies: ["FuzzSupport"]),
 
         .testTarget(name: "RTPTests", dependencies: ["RTP", "TestSupport"]),
         .testTarget(name: "RTCPTests", dependencies: ["RTCP", "TestSupport"]),

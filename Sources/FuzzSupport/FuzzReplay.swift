@@ -1,9 +1,9 @@
 import Foundation
 
-/// The fuzz targets' (`Sources/Fuzz*`) driver when they are built without libFuzzer: each argument, a file or a
-/// folder of files, goes through the target's check once. So a crash that libFuzzer saved (`crash-…`) replays with
-/// `swift run FuzzRTP crash-…`, and the seed corpus with `swift run FuzzRTP Tests/FuzzCorpus/rtp`.
-/// Built with libFuzzer (`scripts/fuzz`: `--sanitize=fuzzer -DFUZZING`), a target has no main of its own and
+/// The fuzz target's (`Sources/Fuzz`) driver when it is built without libFuzzer: each argument, a file or a folder
+/// of files, goes through the format's check once. So a crash that libFuzzer saved (`crash-…`) replays with
+/// `swift run Fuzz rtp crash-…`, and the seed corpus with `swift run Fuzz rtp Tests/FuzzCorpus/rtp`.
+/// Built with libFuzzer (`scripts/fuzz`: `--sanitize=fuzzer -DFUZZING`), the target has no main of its own and
 /// libFuzzer's drives it.
 public enum FuzzReplay {
     public static func run(_ check: (UnsafeRawBufferPointer) throws(FuzzFailure) -> Void,

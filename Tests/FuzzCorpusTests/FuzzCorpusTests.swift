@@ -10,29 +10,22 @@ import FuzzSupport
         .deletingLastPathComponent()
 
     /// The files of the folders `scripts/fuzz` seeds `format` with.
-    static func inputs(_ format: String) throws -> [String] {
-        var folders = ["Tests/FuzzCorpus/\(format)"]
-        if format == "sdp" { folders.append("Tests/SDPTests/Fixtures") }
-        if format == "signaling" { folders.append("Signaling/golden") }
-        return try folders.flatMap { folder in
+    static func inputs(_ format: FuzzFormat) throws -> [String] {
+        try (["Tests/FuzzCorpus/\(format.rawValue)"] + format.extraSeedFolders).flatMap { folder in
             try #require(FuzzReplay.files(at: root.appendingPathComponent(folder).path), "\(folder) is missing")
         }
     }
 
-    static func replay(_ format: String, _ check: (UnsafeRawBufferPointer) throws(FuzzFailure) -> Void) throws {
-        let files = try inputs(format)
+    @Test(arguments: FuzzFormat.allCases)
+    func committedInputsPass(format: FuzzFormat) throws {
+        let files = try Self.inputs(format)
         #expect(!files.isEmpty)
+        let check = format.makeCheck()
         for file in files {
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             if let failure = FuzzReplay.failure(of: check, on: data) { Issue.record("\(file): \(failure)") }
         }
     }
-
-    @Test func rtp() throws { try Self.replay("rtp", checkRTP) }
-    @Test func rtcp() throws { try Self.replay("rtcp", checkRTCP) }
-    @Test func stun() throws { try Self.replay("stun", STUNCheck().check) }
-    @Test func sdp() throws { try Self.replay("sdp", checkSDP) }
-    @Test func signaling() throws { try Self.replay("signaling", checkSignaling) }
 
     /// A check that fails is reported, not trapped: so a regression shows here as a failed test.
     @Test func failuresAreReported() {
