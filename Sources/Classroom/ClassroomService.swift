@@ -30,8 +30,8 @@ public final class ClassroomService: Sendable {
     }
 
     /// Which loop a room opens on when the loops are equally loaded: FNV-1a of its name, so the same room maps to the
-    /// same loop in every process, mixed by MurmurHash3's finalizer (FNV's low bits follow only the low bits of the bytes, and a modulo by a
-    /// power of two reads just those).
+    /// same loop in every process, mixed by MurmurHash3's finalizer (FNV's low bits follow only the low bits of the
+    /// bytes, and a modulo by a power of two reads just those).
     public static func loopNumber(ofRoom room: String, loops: Int) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in room.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
