@@ -76,7 +76,7 @@ let package = Package(
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .target(name: "ClassBridgeServer",
-                dependencies: ["SignalingServer", "Classroom", "WebRTC",
+                dependencies: ["SignalingServer", "Classroom", "WebRTC", "STUN",
                                .product(name: "Configuration", package: "swift-configuration"),
                                .product(name: "SystemPackage", package: "swift-system"),
                                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -13,13 +13,14 @@ public enum ClassBridgeApp {
     public static func run(config: ServerConfig) async throws {
         var logger = Logger(label: "classbridge")
         logger.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
+        let announced = config.announcedAddresses.joined(separator: ", ")
 
         if config.usesDevelopmentSecret {
             let loopback = ["127.0.0.1", "localhost", "::1"]
-            if !loopback.contains(config.httpHost) || !loopback.contains(config.announcedAddress) {
+            if !loopback.contains(config.httpHost) || !config.announcedAddresses.allSatisfy(loopback.contains) {
                 logger.warning("""
                     SECURITY: the development secret is in use while listening beyond loopback \
-                    (http.host=\(config.httpHost), media.announcedAddress=\(config.announcedAddress)). \
+                    (http.host=\(config.httpHost), media.announcedAddress=\(announced)). \
                     Anyone can mint tokens. Set auth.secret / CLASSBRIDGE_AUTH_SECRET.
                     """)
             } else {
@@ -34,7 +35,7 @@ public enum ClassBridgeApp {
             let port = config.mediaPort == 0 ? 0 : config.mediaPort + number
             let socket = try UDPMediaSocket(host: config.mediaHost, port: UInt16(port))
             let transports = TransportServer(socket: socket, certificate: certificate,
-                                             announcedAddress: config.announcedAddress)
+                                             announcedAddresses: config.announcedAddresses)
             let loop = try MediaLoop(socket: socket)
             transports.addTickHook { [unowned transports, unowned loop] now in
                 metrics.tick(loopNumber: number, now: now, transports: transports, loop: loop)
@@ -52,7 +53,7 @@ public enum ClassBridgeApp {
             classroom: classroom, tokens: tokens, logger: logger, metrics: metrics.text)
         let media = loops.map { MediaService(loop: $0.loop, transports: $0.transports) }
         let ports = loops.map { String($0.transports.port) }.joined(separator: ", ")
-        logger.notice("media on udp \(config.mediaHost):\(ports) (announced \(config.announcedAddress)), http on \(config.httpHost):\(config.httpPort)")
+        logger.notice("media on udp \(config.mediaHost):\(ports) (announced \(announced)), http on \(config.httpHost):\(config.httpPort)")
         let group = ServiceGroup(configuration: .init(services: media + [http], gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         try await group.run()

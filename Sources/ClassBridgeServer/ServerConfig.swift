@@ -2,6 +2,7 @@ public import Foundation
 import Configuration
 import SystemPackage
 public import DTLS
+import STUN
 
 /// Every setting of the server. Read from `Config/classbridge.yaml`; each key can be overridden by an environment
 /// variable: `CLASSBRIDGE_` + the key in upper snake case (`ice.consentTimeout` → `CLASSBRIDGE_ICE_CONSENT_TIMEOUT`).
@@ -16,7 +17,8 @@ public struct ServerConfig: Sendable {
     public var mediaPort = 50000
     /// Media loops (threads, each with its own UDP socket on `mediaPort + i`, or ephemeral when the port is 0).
     public var mediaLoops = 1
-    public var announcedAddress = "127.0.0.1"
+    /// The addresses put into ICE candidates, the first preferred (`media.announcedAddress`, comma-separated).
+    public var announcedAddresses = ["127.0.0.1"]
     public var consentTimeout = 10.0
     public var dtlsRole: DTLSRole = .server
     public var secret = ServerConfig.developmentSecret
@@ -41,7 +43,8 @@ public struct ServerConfig: Sendable {
         config.mediaHost = reader.string(forKey: "media.host", default: config.mediaHost)
         config.mediaPort = reader.int(forKey: "media.port", default: config.mediaPort)
         config.mediaLoops = reader.int(forKey: "media.loops", default: config.mediaLoops)
-        config.announcedAddress = reader.string(forKey: "media.announcedAddress", default: config.mediaHost)
+        config.announcedAddresses = try announcedAddresses(
+            reader.string(forKey: "media.announcedAddress", default: config.mediaHost), mediaHost: config.mediaHost)
         config.consentTimeout = reader.double(forKey: "ice.consentTimeout", default: config.consentTimeout)
         let role = reader.string(forKey: "dtls.role", default: "server")
         guard role == "server" || role == "client" else {
@@ -62,6 +65,40 @@ public struct ServerConfig: Sendable {
         guard config.consentTimeout >= 1 else { throw ConfigError(message: "ice.consentTimeout must be at least 1 s") }
         guard config.secret.utf8.count >= 16 else { throw ConfigError(message: "auth.secret must be at least 16 bytes") }
         return config
+    }
+}
+
+extension ServerConfig {
+    /// `"203.0.113.7, 2001:db8::7"` → its addresses, checked: IP literals (a candidate carries no host name) that
+    /// a socket bound to `mediaHost` reaches. An IPv4 socket reaches IPv4 peers, one bound to an IPv6 address IPv6
+    /// peers, and one bound to `::` both.
+    static func announcedAddresses(_ text: String, mediaHost: String) throws -> [String] {
+        guard let host = TransportAddress(string: mediaHost, port: 0) else {
+            throw ConfigError(message: "media.host must be an IPv4 or IPv6 address, not '\(mediaHost)'")
+        }
+        return try text.split(separator: ",", omittingEmptySubsequences: false).map { entry in
+            let address = entry.trimmingCharacters(in: .whitespaces)
+            guard let parsed = TransportAddress(string: address, port: 0) else {
+                throw ConfigError(message: "media.announcedAddress: '\(address)' is not an IPv4 or IPv6 address")
+            }
+            guard parsed.ip != .v4(0), parsed.ip != .v6(0, 0) else {
+                throw ConfigError(message: """
+                    media.announcedAddress: '\(address)' reaches nobody; set it to the address clients reach \
+                    media.host (\(mediaHost)) at
+                    """)
+            }
+            let sameVersion = switch (parsed.ip, host.ip) {
+            case (.v4, .v4), (.v6, .v6): true
+            default: false
+            }
+            guard sameVersion || host.ip == .v6(0, 0) else {
+                throw ConfigError(message: """
+                    media.announcedAddress: '\(address)' cannot reach media.host \(mediaHost) (another IP \
+                    version; bind media.host to :: for both)
+                    """)
+            }
+            return parsed.hostString
+        }
     }
 }
 

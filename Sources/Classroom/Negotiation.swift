@@ -64,7 +64,7 @@ struct Negotiation {
             iceUfrag: transport.localCredentials.ufrag, icePwd: transport.localCredentials.password,
             fingerprintSHA256: transports.certificate.fingerprintSHA256,
             setup: settings.preferredDTLSRole == .server ? .passive : .active,
-            candidateAddress: transports.announcedAddress, candidatePort: Int(transports.port),
+            candidateAddresses: transports.announcedAddresses, candidatePort: Int(transports.port),
             sessionID: participant.sessionID, sessionVersion: participant.sessionVersion)
         let (answer, negotiated) = buildAnswer(offer: offer, plans: plans, options: options)
 

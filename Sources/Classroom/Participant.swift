@@ -47,7 +47,8 @@ final class Participant: PeerTransportDelegate {
     // MARK: PeerTransportDelegate
 
     func transportDidConnect(_ transport: PeerTransport) {
-        lesson.logger.info("transport connected", metadata: ["participant": "\(id)"])
+        lesson.logger.info("transport connected", metadata: [
+            "participant": "\(id)", "remote": "\(transport.remoteAddress.map(\.description) ?? "-")"])
         send(.transportState(state: "connected", reason: nil))
     }
 

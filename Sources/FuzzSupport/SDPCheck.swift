@@ -12,6 +12,6 @@ public func checkSDP(_ raw: UnsafeRawBufferPointer) throws(FuzzFailure) {
                                uniquingKeysWith: { first, _ in first })
         _ = buildAnswer(offer: offer, plans: plans, options: AnswerOptions(
             iceUfrag: "abcd", icePwd: "abcdefghijklmnopqrstuvwx", fingerprintSHA256: "00", setup: .passive,
-            candidateAddress: "127.0.0.1", candidatePort: 9, sessionID: 1, sessionVersion: 1))
+            candidateAddresses: ["127.0.0.1"], candidatePort: 9, sessionID: 1, sessionVersion: 1))
     }
 }

@@ -27,8 +27,8 @@ public struct CodecCapability: Sendable, Equatable {
     }
 }
 
-/// The server's side of every answer: its ICE-lite credentials and single host candidate, its DTLS certificate,
-/// and what it supports.
+/// The server's side of every answer: its ICE-lite credentials and host candidates, its DTLS certificate, and what
+/// it supports.
 public struct AnswerOptions: Sendable {
     public var iceUfrag: String
     public var icePwd: String
@@ -36,7 +36,8 @@ public struct AnswerOptions: Sendable {
     public var fingerprintSHA256: String
     /// The role answered to an `actpass` offer: `.passive` (the server is the DTLS server, the default) or `.active`.
     public var setup: DTLSSetup
-    public var candidateAddress: String
+    /// One host candidate each (IPv4 or IPv6 literals, all on `candidatePort`), the first preferred.
+    public var candidateAddresses: [String]
     public var candidatePort: Int
     public var audioCodecs: [CodecCapability]
     public var videoCodecs: [CodecCapability]
@@ -49,7 +50,7 @@ public struct AnswerOptions: Sendable {
     public var sessionVersion: UInt64
 
     public init(iceUfrag: String, icePwd: String, fingerprintSHA256: String, setup: DTLSSetup = .passive,
-                candidateAddress: String, candidatePort: Int,
+                candidateAddresses: [String], candidatePort: Int,
                 audioCodecs: [CodecCapability] = [.opus], videoCodecs: [CodecCapability] = [.vp8],
                 acceptRTX: Bool = true, extensionURIs: [String] = AnswerOptions.defaultExtensionURIs,
                 sessionID: UInt64, sessionVersion: UInt64 = 1) {
@@ -57,7 +58,7 @@ public struct AnswerOptions: Sendable {
         self.icePwd = icePwd
         self.fingerprintSHA256 = fingerprintSHA256
         self.setup = setup
-        self.candidateAddress = candidateAddress
+        self.candidateAddresses = candidateAddresses
         self.candidatePort = candidatePort
         self.audioCodecs = audioCodecs
         self.videoCodecs = videoCodecs

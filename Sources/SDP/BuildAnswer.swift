@@ -95,7 +95,10 @@ struct AnswerBuilder {
         section.add("ice-pwd", options.icePwd)
         section.add("fingerprint", "sha-256 \(options.fingerprintSHA256)")
         section.add("setup", setup.rawValue)
-        section.add("candidate", "1 1 udp 2130706431 \(options.candidateAddress) \(options.candidatePort) typ host")
+        for (index, address) in options.candidateAddresses.enumerated() {
+            section.add("candidate", hostCandidate(foundation: index + 1, address: address, port: options.candidatePort,
+                                                   localPreference: 65535 - index))
+        }
         section.add("end-of-candidates")
         for ext in extensions {
             var answered = HeaderExtension(id: ext.id, uri: ext.uri)
@@ -145,4 +148,11 @@ struct AnswerBuilder {
 /// `nack  PLI` → `nack pli`: rtcp-fb values compare case-insensitively with single spaces.
 func normalizeFeedback(_ value: String) -> String {
     value.lowercased().split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+}
+
+/// One host candidate of the server's (RFC 8445 §5.1.2.1 priority, component 1): each address its own foundation,
+/// the earlier one the higher local preference.
+private func hostCandidate(foundation: Int, address: String, port: Int, localPreference: Int) -> String {
+    let priority = 126 << 24 | localPreference << 8 | (256 - 1)
+    return "\(foundation) 1 udp \(priority) \(address) \(port) typ host"
 }

@@ -7,8 +7,8 @@ public import DTLS
 public final class TransportServer: DatagramHandler, @unchecked Sendable {
     public let socket: UDPMediaSocket
     public let certificate: DTLSCertificate
-    /// The address put into ICE candidates (`media.announcedAddress`).
-    public let announcedAddress: String
+    /// The addresses put into ICE candidates (`media.announcedAddress`), the first preferred.
+    public let announcedAddresses: [String]
     public var port: UInt16 { socket.localPort }
 
     public struct Counters: Sendable {
@@ -33,10 +33,10 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     /// RTCP protection scratch for all transports of this loop (see `PeerTransport.sendRTCP`).
     let rtcpScratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
 
-    public init(socket: UDPMediaSocket, certificate: DTLSCertificate, announcedAddress: String) {
+    public init(socket: UDPMediaSocket, certificate: DTLSCertificate, announcedAddresses: [String]) {
         self.socket = socket
         self.certificate = certificate
-        self.announcedAddress = announcedAddress
+        self.announcedAddresses = announcedAddresses
     }
 
     deinit { rtcpScratch.deallocate() }

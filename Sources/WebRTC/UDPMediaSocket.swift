@@ -7,8 +7,10 @@ public struct SocketError: Error, CustomStringConvertible {
     public var description: String { "\(operation) failed: errno \(errno)" }
 }
 
-/// The one UDP socket all peers share (RFC 7983 demultiplexing happens above it). IPv4 for now.
-/// Receive buffers and send slots are allocated once; a batch receive or send allocates nothing.
+/// The one UDP socket all peers share (RFC 7983 demultiplexing happens above it). Bound to an IPv4 address, to an
+/// IPv6 address, or to `::`, which takes IPv4 peers too (dual stack). Peers are IPv4 or IPv6 `TransportAddress`es
+/// whatever the socket: an IPv4 peer of a dual-stack socket is `.v4`, not `::ffff:a.b.c.d`, so it keys the same
+/// state either way. Receive buffers and send slots are allocated once; a batch receive or send allocates nothing.
 public final class UDPMediaSocket: @unchecked Sendable {
     public static let slotCapacity = 2048
     public static let batchSize = 32
@@ -17,6 +19,8 @@ public final class UDPMediaSocket: @unchecked Sendable {
 
     public let fd: Int32
     public let localPort: UInt16
+    /// An IPv6 socket (which reaches IPv4 peers only if bound to `::`).
+    public let isIPv6: Bool
     private let slots: UnsafeMutablePointer<cb_datagram>
     private let storage: UnsafeMutableRawPointer
     private let outgoing: UnsafeMutablePointer<cb_outgoing>
@@ -26,12 +30,19 @@ public final class UDPMediaSocket: @unchecked Sendable {
     public private(set) var sendErrors = 0
 
     public init(host: String, port: UInt16) throws {
-        guard let address = TransportAddress(string: host, port: port), case .v4(let ip) = address.ip else {
-            throw SocketError(operation: "parse IPv4 address \(host)", errno: 22)
+        guard let address = TransportAddress(string: host, port: port) else {
+            throw SocketError(operation: "parse IP address \(host)", errno: 22)
         }
-        let fd = cb_udp_bind_ipv4(ip, port, 4 << 20, 4 << 20)
-        guard fd >= 0 else { throw SocketError(operation: "bind \(host):\(port)", errno: -fd) }
+        let fd: Int32
+        switch address.ip {
+        case .v4(let ip):
+            fd = cb_udp_bind_ipv4(ip, port, 4 << 20, 4 << 20)
+        case .v6(let hi, let lo):
+            fd = cb_udp_bind_ipv6(hi, lo, port, hi == 0 && lo == 0 ? 1 : 0, 4 << 20, 4 << 20)
+        }
+        guard fd >= 0 else { throw SocketError(operation: "bind \(address)", errno: -fd) }
         self.fd = fd
+        if case .v6 = address.ip { isIPv6 = true } else { isIPv6 = false }
         _ = cb_enable_receive_timestamps(fd)  // for the forwarding-delay histogram; without it, nothing is timed
         self.localPort = UInt16(truncatingIfNeeded: cb_local_port(fd))
         storage = .allocate(byteCount: Self.slotCapacity * Self.batchSize, alignment: 16)
@@ -64,10 +75,16 @@ public final class UDPMediaSocket: @unchecked Sendable {
         guard n > 0 else { return 0 }
         for i in 0..<Int(n) {
             var ip: UInt32 = 0
+            var hi: UInt64 = 0, lo: UInt64 = 0
             var port: UInt16 = 0
-            guard cb_datagram_ipv4_source(slots + i, &ip, &port) == 0 else { continue }
+            let source: TransportAddress
+            switch cb_datagram_source(slots + i, &ip, &hi, &lo, &port) {
+            case 4: source = TransportAddress(ip: .v4(ip), port: port)
+            case 6: source = TransportAddress(ip: .v6(hi, lo), port: port)
+            default: continue
+            }
             let buffer = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: Int(slots[i].length))
-            body(buffer, TransportAddress(ip: .v4(ip), port: port), slots[i].arrival_realtime_ns)
+            body(buffer, source, slots[i].arrival_realtime_ns)
         }
         return Int(n)
     }
@@ -94,17 +111,39 @@ public final class UDPMediaSocket: @unchecked Sendable {
     /// Sends one datagram, or queues a copy of it inside `sendingTogether`.
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer, to address: TransportAddress) {
-        guard case .v4(let ip) = address.ip, let base = bytes.baseAddress else { sendErrors += 1; return }
+        guard let base = bytes.baseAddress, var datagram = datagram(to: address) else { sendErrors += 1; return }
+        datagram.length = bytes.count
         guard queueing, bytes.count <= Self.slotCapacity else {
             if queued > 0 { flush() }  // in order
-            if cb_send_ipv4(fd, base, bytes.count, ip, address.port) < 0 { sendErrors += 1 }
+            datagram.buffer = UnsafeRawPointer(base)
+            sendErrors += Int(cb_send_batch(fd, &datagram, 1))
             return
         }
         if queued == Self.sendBatchSize { flush() }
         let slot = outgoingStorage + queued * Self.slotCapacity
         slot.copyMemory(from: base, byteCount: bytes.count)
-        outgoing[queued] = cb_outgoing(buffer: slot, length: bytes.count, ip: ip, port: address.port)
+        datagram.buffer = UnsafeRawPointer(slot)
+        outgoing[queued] = datagram
         queued += 1
+    }
+
+    /// A datagram to `address` as this socket sends it, without its bytes; nil if the socket cannot reach it
+    /// (an IPv6 peer of an IPv4 socket). An IPv6 socket reaches an IPv4 peer at `::ffff:a.b.c.d`.
+    @inline(__always)
+    private func datagram(to address: TransportAddress) -> cb_outgoing? {
+        var datagram = cb_outgoing()
+        datagram.port = address.port
+        if isIPv6 {
+            datagram.ipv6 = 1
+            switch address.ip {
+            case .v4(let ip): datagram.ip6_lo = 0xFFFF_0000_0000 | UInt64(ip)
+            case .v6(let hi, let lo): (datagram.ip6_hi, datagram.ip6_lo) = (hi, lo)
+            }
+        } else {
+            guard let ip = address.ipv4Value else { return nil }
+            datagram.ip = ip
+        }
+        return datagram
     }
 
     private func flush() {

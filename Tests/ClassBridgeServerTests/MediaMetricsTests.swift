@@ -11,7 +11,7 @@ import WebRTC
         let loop = try MediaLoop(socket: socket)
         let transports = TransportServer(socket: socket,
                                          certificate: try DTLSCertificate.generateSelfSigned(),
-                                         announcedAddress: "127.0.0.1")
+                                         announcedAddresses: ["127.0.0.1"])
         let metrics = MediaMetrics()
         let source = TransportAddress(ip: .v4(0x7F00_0001), port: 40_000)
         func deliver(_ bytes: [UInt8]) {
@@ -44,7 +44,7 @@ import WebRTC
         for (number, malformed) in [(0, 2), (1, 3)] {
             let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
             let loop = try MediaLoop(socket: socket)
-            let transports = TransportServer(socket: socket, certificate: certificate, announcedAddress: "127.0.0.1")
+            let transports = TransportServer(socket: socket, certificate: certificate, announcedAddresses: ["127.0.0.1"])
             _ = transports.makeTransport(remoteUfrag: "peer", remoteFingerprint: ("sha-256", "00"), dtlsRole: .server,
                                          consentTimeout: 10)
             for _ in 0..<malformed {

@@ -12,7 +12,7 @@ import Foundation
         #expect(config.httpPort == 8080)
         #expect(config.mediaPort == 50000)
         #expect(config.mediaLoops == 1)
-        #expect(config.announcedAddress == "127.0.0.1")
+        #expect(config.announcedAddresses == ["127.0.0.1"])
         #expect(config.usesDevelopmentSecret)
         #expect(config.dtlsRole == .server)
     }
@@ -28,12 +28,28 @@ import Foundation
         #expect(config.consentTimeout == 4)
         #expect(config.dtlsRole == .client)
         #expect(!config.usesDevelopmentSecret)
-        #expect(config.announcedAddress == "192.0.2.10")
+        #expect(config.announcedAddresses == ["192.0.2.10"])
+    }
+
+    /// Bound to `::`, the media socket takes IPv4 and IPv6 peers; it may announce an address of each, in the
+    /// order given, written canonically.
+    @Test func dualStackAnnouncesAddressesOfBothVersions() async throws {
+        let config = try await ServerConfig.load(path: Self.repoConfig, environment: [
+            "CLASSBRIDGE_MEDIA_HOST": "::", "CLASSBRIDGE_MEDIA_ANNOUNCED_ADDRESS": " 192.0.2.10 , [2001:DB8:0:0::7]",
+        ])
+        #expect(config.mediaHost == "::")
+        #expect(config.announcedAddresses == ["192.0.2.10", "2001:db8::7"])
     }
 
     @Test(arguments: [["CLASSBRIDGE_DTLS_ROLE": "both"], ["CLASSBRIDGE_MEDIA_LOOPS": "0"],
                       ["CLASSBRIDGE_MEDIA_LOOPS": "65"],
-                      ["CLASSBRIDGE_MEDIA_PORT": "65535", "CLASSBRIDGE_MEDIA_LOOPS": "2"]])
+                      ["CLASSBRIDGE_MEDIA_PORT": "65535", "CLASSBRIDGE_MEDIA_LOOPS": "2"],
+                      ["CLASSBRIDGE_MEDIA_HOST": "localhost"],
+                      ["CLASSBRIDGE_MEDIA_HOST": "0.0.0.0", "CLASSBRIDGE_MEDIA_ANNOUNCED_ADDRESS": "0.0.0.0"],
+                      ["CLASSBRIDGE_MEDIA_ANNOUNCED_ADDRESS": "media.example.org"],
+                      ["CLASSBRIDGE_MEDIA_ANNOUNCED_ADDRESS": "127.0.0.1,"],
+                      ["CLASSBRIDGE_MEDIA_ANNOUNCED_ADDRESS": "::1"],  // an IPv4 socket cannot reach it
+                      ["CLASSBRIDGE_MEDIA_HOST": "::1", "CLASSBRIDGE_MEDIA_ANNOUNCED_ADDRESS": "127.0.0.1"]])
     func rejectsBadValues(environment: [String: String]) async {
         await #expect(throws: ConfigError.self) {
             _ = try await ServerConfig.load(path: Self.repoConfig, environment: environment)

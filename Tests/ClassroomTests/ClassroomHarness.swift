@@ -18,7 +18,7 @@ final class ClassroomHarness: Sendable {
         let loops = try (0..<count).map { _ in
             let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
             return (loop: try MediaLoop(socket: socket),
-                    transports: TransportServer(socket: socket, certificate: certificate, announcedAddress: "127.0.0.1"))
+                    transports: TransportServer(socket: socket, certificate: certificate, announcedAddresses: ["127.0.0.1"]))
         }
         service = ClassroomService(loops: loops, settings: settings,
                                    logger: Logger(label: "classroom-tests", factory: { _ in SwiftLogNoOpLogHandler() }))

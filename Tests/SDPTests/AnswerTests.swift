@@ -3,7 +3,7 @@ import Testing
 
 let fingerprint = "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99"
 let options = AnswerOptions(iceUfrag: "srvU", icePwd: "serverpasswordserverpass", fingerprintSHA256: fingerprint,
-                            candidateAddress: "127.0.0.1", candidatePort: 40000, sessionID: 4242, sessionVersion: 7)
+                            candidateAddresses: ["127.0.0.1"], candidatePort: 40000, sessionID: 4242, sessionVersion: 7)
 let tw = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
 let absSendTime = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
 let midURI = "urn:ietf:params:rtp-hdrext:sdes:mid"
@@ -80,6 +80,21 @@ struct AnswerTests {
         #expect(sdp.media[0].msid == nil && sdp.media[0].ssrcs.isEmpty)
     }
 
+
+    /// A dual-stack server announces an IPv4 and an IPv6 address: a host candidate each, in that order of
+    /// preference, with their own foundations (RFC 8445 §5.1.1.3) and priorities (§5.1.2.1).
+    @Test func oneHostCandidatePerAnnouncedAddress() throws {
+        var dualStack = options
+        dualStack.candidateAddresses = ["203.0.113.7", "2001:db8::7"]
+        let (built, _) = try answer("chromium-offer-sendrecv.sdp", publishSubscribePlans, dualStack)
+        let sdp = try SessionDescription(parsing: built.serialize())
+        for section in sdp.media {
+            let candidates = section.attributes.filter { $0.name == "candidate" }.map(\.value)
+            #expect(candidates == ["1 1 udp 2130706431 203.0.113.7 40000 typ host",
+                                   "2 1 udp 2130706175 2001:db8::7 40000 typ host"])
+            #expect(section.hasAttribute("end-of-candidates"))
+        }
+    }
     @Test func directionsFollowTheOffer() throws {
         // receive on a recvonly m-line, send on a sendonly one, no plan, inactive offered: all inactive.
         let (built, negotiated) = try answer("chromium-offer-renegotiation.sdp", [

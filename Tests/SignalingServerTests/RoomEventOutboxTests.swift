@@ -12,7 +12,7 @@ import WebRTC
     @Test func aJoinReachesTheOthersAsAnEventThatTheOutboxReaderEncodes() async throws {
         let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
         let transports = TransportServer(socket: socket, certificate: try DTLSCertificate.generateSelfSigned(),
-                                         announcedAddress: "127.0.0.1")
+                                         announcedAddresses: ["127.0.0.1"])
         let loop = try MediaLoop(socket: socket)
         loop.start(handler: transports)
         defer { loop.stop() }

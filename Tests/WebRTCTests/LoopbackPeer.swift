@@ -41,7 +41,7 @@ final class LoopbackPeer {
         let serverCertificate = try DTLSCertificate.generateSelfSigned(commonName: "server")
         let peerCertificate = try DTLSCertificate.generateSelfSigned(commonName: "peer")
         server = TransportServer(socket: try UDPMediaSocket(host: "127.0.0.1", port: 0),
-                                 certificate: serverCertificate, announcedAddress: "127.0.0.1")
+                                 certificate: serverCertificate, announcedAddresses: ["127.0.0.1"])
         socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
         address = TransportAddress(ip: .v4(0x7F00_0001), port: socket.localPort)
         transport = server.makeTransport(remoteUfrag: ufrag,

@@ -27,6 +27,7 @@ without `leave` (§6 `participantLeft` reason `timeout`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fractions
 import itertools
 import json
@@ -36,7 +37,7 @@ import os
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import av
 from aiortc import RTCBundlePolicy, RTCConfiguration, RTCPeerConnection, RTCRtpSender, RTCSessionDescription
@@ -69,6 +70,25 @@ def use_loopback_ice(consent_interval: Optional[float] = 1.0) -> None:
     aioice.ice.get_host_addresses = loopback_addresses
     if consent_interval is not None:
         aioice.ice.CONSENT_INTERVAL = consent_interval
+
+
+@contextlib.contextmanager
+def ice_host_address(address: str) -> Iterator[None]:
+    """Inside the block, aioice gathers exactly one host candidate: `address` ("::1" for IPv6, "127.0.0.1").
+    aiortc gathers in setLocalDescription, so a client negotiating here keeps that one candidate."""
+    import aioice.ice
+
+    saved = aioice.ice.get_host_addresses
+    ipv6 = ":" in address
+
+    def one_address(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        return [address] if (use_ipv6 if ipv6 else use_ipv4) else []
+
+    aioice.ice.get_host_addresses = one_address
+    try:
+        yield
+    finally:
+        aioice.ice.get_host_addresses = saved
 
 
 # ----------------------------------------------------------------------------------------------------------------------

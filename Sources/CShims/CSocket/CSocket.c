@@ -54,19 +54,45 @@ static void ipv4_address(struct sockaddr_in *addr, uint32_t ip, uint16_t port) {
     addr->sin_addr.s_addr = htonl(ip);
 }
 
-int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int rcvbuf, int sndbuf) {
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+static void ipv6_address(struct sockaddr_in6 *addr, uint64_t hi, uint64_t lo, uint16_t port) {
+    memset(addr, 0, sizeof *addr);
+    addr->sin6_family = AF_INET6;
+    addr->sin6_port = htons(port);
+    for (int i = 0; i < 8; i++) {
+        addr->sin6_addr.s6_addr[i] = (uint8_t)(hi >> (56 - 8 * i));
+        addr->sin6_addr.s6_addr[8 + i] = (uint8_t)(lo >> (56 - 8 * i));
+    }
+}
+
+// A socket of `family` with the buffer sizes asked for, bound to `addr`; fd or -errno.
+static int bind_udp(int family, const struct sockaddr *addr, socklen_t length, int dual_stack, int rcvbuf,
+                    int sndbuf) {
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;
     if (rcvbuf > 0) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
     if (sndbuf > 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-    struct sockaddr_in addr;
-    ipv4_address(&addr, ip, port);
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    if (family == AF_INET6) {
+        int v6only = dual_stack ? 0 : 1;  // set either way: the system default (bindv6only) varies
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+    }
+    if (bind(fd, addr, length) < 0) {
         int err = errno;
         close(fd);
         return -err;
     }
     return fd;
+}
+
+int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int rcvbuf, int sndbuf) {
+    struct sockaddr_in addr;
+    ipv4_address(&addr, ip, port);
+    return bind_udp(AF_INET, (struct sockaddr *)&addr, sizeof addr, 0, rcvbuf, sndbuf);
+}
+
+int cb_udp_bind_ipv6(uint64_t hi, uint64_t lo, uint16_t port, int dual_stack, int rcvbuf, int sndbuf) {
+    struct sockaddr_in6 addr;
+    ipv6_address(&addr, hi, lo, port);
+    return bind_udp(AF_INET6, (struct sockaddr *)&addr, sizeof addr, dual_stack, rcvbuf, sndbuf);
 }
 
 int cb_enable_receive_timestamps(int fd) {
@@ -81,10 +107,11 @@ int64_t cb_realtime_ns(void) {
 }
 
 int cb_local_port(int fd) {
-    struct sockaddr_in addr;
+    struct sockaddr_storage addr;
     socklen_t len = sizeof addr;
     if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) return -errno;
-    return ntohs(addr.sin_port);
+    // sin_port and sin6_port sit at the same offset, right after the family.
+    return ntohs(((struct sockaddr_in *)&addr)->sin_port);
 }
 
 int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t port) {
@@ -97,20 +124,25 @@ int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t 
 int cb_send_batch(int fd, const cb_outgoing *datagrams, int count) {
     struct mmsghdr headers[CB_MAX_BATCH];
     struct iovec iovs[CB_MAX_BATCH];
-    struct sockaddr_in addrs[CB_MAX_BATCH];
+    union { struct sockaddr_in v4; struct sockaddr_in6 v6; } addrs[CB_MAX_BATCH];
     int failed = 0;
     for (int start = 0; start < count; start += CB_MAX_BATCH) {
         int n = count - start < CB_MAX_BATCH ? count - start : CB_MAX_BATCH;
         memset(headers, 0, sizeof(struct mmsghdr) * (size_t)n);
         for (int i = 0; i < n; i++) {
             const cb_outgoing *d = &datagrams[start + i];
-            ipv4_address(&addrs[i], d->ip, d->port);
+            if (d->ipv6) {
+                ipv6_address(&addrs[i].v6, d->ip6_hi, d->ip6_lo, d->port);
+                headers[i].msg_hdr.msg_namelen = sizeof addrs[i].v6;
+            } else {
+                ipv4_address(&addrs[i].v4, d->ip, d->port);
+                headers[i].msg_hdr.msg_namelen = sizeof addrs[i].v4;
+            }
             iovs[i].iov_base = (void *)d->buffer;
             iovs[i].iov_len = d->length;
             headers[i].msg_hdr.msg_iov = &iovs[i];
             headers[i].msg_hdr.msg_iovlen = 1;
             headers[i].msg_hdr.msg_name = &addrs[i];
-            headers[i].msg_hdr.msg_namelen = sizeof addrs[i];
         }
         // sendmmsg stops at the first datagram that fails: it reports those before it, and the next call
         // reports that one's error. Skip it and go on, as one sendto per datagram would.
@@ -161,10 +193,27 @@ int cb_poll2(int fd_a, int fd_b, int timeout_ms) {
     return ((fds[0].revents & POLLIN) ? 1 : 0) | ((fds[1].revents & POLLIN) ? 2 : 0);
 }
 
-int cb_datagram_ipv4_source(const cb_datagram *slot, uint32_t *ip, uint16_t *port) {
-    if (slot->peer.ss_family != AF_INET) return -1;
-    const struct sockaddr_in *addr = (const struct sockaddr_in *)&slot->peer;
-    *ip = ntohl(addr->sin_addr.s_addr);
-    *port = ntohs(addr->sin_port);
-    return 0;
+int cb_datagram_source(const cb_datagram *slot, uint32_t *ip, uint64_t *hi, uint64_t *lo, uint16_t *port) {
+    if (slot->peer.ss_family == AF_INET) {
+        const struct sockaddr_in *addr = (const struct sockaddr_in *)&slot->peer;
+        *ip = ntohl(addr->sin_addr.s_addr);
+        *port = ntohs(addr->sin_port);
+        return 4;
+    }
+    if (slot->peer.ss_family != AF_INET6) return -1;
+    const struct sockaddr_in6 *addr = (const struct sockaddr_in6 *)&slot->peer;
+    const uint8_t *b = addr->sin6_addr.s6_addr;
+    *port = ntohs(addr->sin6_port);
+    if (IN6_IS_ADDR_V4MAPPED(&addr->sin6_addr)) {
+        *ip = (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 | b[15];
+        return 4;
+    }
+    uint64_t h = 0, l = 0;
+    for (int i = 0; i < 8; i++) {
+        h = h << 8 | b[i];
+        l = l << 8 | b[8 + i];
+    }
+    *hi = h;
+    *lo = l;
+    return 6;
 }

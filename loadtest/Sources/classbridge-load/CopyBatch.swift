@@ -25,7 +25,7 @@ final class CopyBatch {
     /// Queues the copy built in the slot `nextSlot` returned last, for 127.0.0.1:`port`.
     func queue(length: Int, port: UInt16) {
         outgoing[queued] = cb_outgoing(buffer: memory.baseAddress! + queued * 2048, length: length,
-                                       ip: 0x7F00_0001, port: port)
+                                       ip: 0x7F00_0001, port: port, ipv6: 0, ip6_hi: 0, ip6_lo: 0)
         queued += 1
     }
 

@@ -21,11 +21,18 @@ typedef struct {
 /// or -errno on error.
 int cb_recv_batch(int fd, cb_datagram *slots, int count);
 
-/// The IPv4 source of a received datagram (host order). Returns 0, or -1 if it is not IPv4.
-int cb_datagram_ipv4_source(const cb_datagram *slot, uint32_t *ip, uint16_t *port);
+/// The source of a received datagram. Returns 4 with `ip` set (host order) for IPv4, and for an IPv4-mapped IPv6
+/// source (`::ffff:a.b.c.d`, how a dual-stack socket sees IPv4 peers); 6 with `ip6_hi`/`ip6_lo` set (the address's
+/// big-endian halves read as integers) for IPv6; -1 for anything else. `port` in host order.
+int cb_datagram_source(const cb_datagram *slot, uint32_t *ip, uint64_t *ip6_hi, uint64_t *ip6_lo, uint16_t *port);
 
 /// Creates a non-blocking IPv4 UDP socket bound to `ip` (host order) and `port` (0 = any). Returns fd or -errno.
 int cb_udp_bind_ipv4(uint32_t ip, uint16_t port, int receive_buffer_bytes, int send_buffer_bytes);
+
+/// Creates a non-blocking IPv6 UDP socket bound to `ip6_hi`/`ip6_lo` and `port` (0 = any). With `dual_stack` it
+/// takes IPv4 too (IPV6_V6ONLY off: IPv4 peers appear as `::ffff:a.b.c.d`); else IPv6 only. Returns fd or -errno.
+int cb_udp_bind_ipv6(uint64_t ip6_hi, uint64_t ip6_lo, uint16_t port, int dual_stack, int receive_buffer_bytes,
+                     int send_buffer_bytes);
 
 /// Asks the kernel to stamp every datagram `fd` receives with its arrival time (SO_TIMESTAMPNS). Returns 0 or -errno.
 int cb_enable_receive_timestamps(int fd);
@@ -33,18 +40,22 @@ int cb_enable_receive_timestamps(int fd);
 /// CLOCK_REALTIME in ns, the kernel's receive-timestamp clock.
 int64_t cb_realtime_ns(void);
 
-/// The port a socket is bound to (host order), or -errno.
+/// The port a socket is bound to (host order), or -errno. IPv4 or IPv6.
 int cb_local_port(int fd);
 
 /// Sends one datagram to an IPv4 address (host order ip/port). Returns bytes sent or -errno.
 int cb_send_ipv4(int fd, const void *data, size_t length, uint32_t ip, uint16_t port);
 
-/// One datagram to send: `length` bytes at `buffer` to an IPv4 address (host order ip/port).
+/// One datagram to send: `length` bytes at `buffer` to `port` (host order) at `ip` (IPv4, host order) when
+/// `ipv6` is 0, else at `ip6_hi`/`ip6_lo` (an IPv6 socket reaches IPv4 peers at `::ffff:a.b.c.d`).
 typedef struct {
     const void *buffer;
     size_t length;
     uint32_t ip;
     uint16_t port;
+    uint8_t ipv6;
+    uint64_t ip6_hi;
+    uint64_t ip6_lo;
 } cb_outgoing;
 
 /// Sends `count` datagrams with as few `sendmmsg` calls as the kernel takes (one per 64 when nothing fails). A
