@@ -55,6 +55,9 @@ final class MediaMetrics: Sendable {
                 $0.transport.inboundDropped },
             total("classbridge_srtp_protect_failures_total", "Outbound packets that could not be protected.") {
                 $0.transport.protectFailures },
+            total("classbridge_transport_address_moves_total",
+                  "Times a peer's media moved to another address it had checked from (a NAT re-mapped it, or it switched pairs).") {
+                $0.transport.addressMoves },
             total("classbridge_datagrams_dropped_total", dropped, labels: [("reason", "unknown_source")]) {
                 $0.datagrams.unknownSource },
             total("classbridge_datagrams_dropped_total", dropped, labels: [("reason", "unknown_ufrag")]) {

@@ -41,7 +41,14 @@ public enum ICETimerEvent: Sendable, Equatable {
 }
 
 /// A sans-I/O ICE-lite agent (RFC 8445 §2.5, §7.3) with consent freshness (RFC 7675), always in the controlled role,
-/// for one peer with one local host candidate. Bytes and time in, actions out; no sockets, clocks or threads.
+/// for one peer. Bytes and time in, actions out; no sockets, clocks or threads.
+///
+/// The peer may reach the server from more than one address: a NAT that re-maps it mid-lesson (a router restart, a
+/// carrier NAT), or another of its candidate pairs. Every address with a valid check (`checkedAddresses`) may carry
+/// its media in; media goes out to `selectedAddress` alone. The selection moves when the peer nominates an address
+/// (USE-CANDIDATE), when its authenticated media arrives from another checked address (`mediaArrived`: the peer
+/// moved its media, so the answer follows), or when the selected address's consent lapses while another's is fresh.
+/// Only a check signed with the ICE password admits an address, so nobody else can steer the media.
 ///
 /// Role conflicts: a lite agent cannot take the controlling role, so a request that carries ICE-CONTROLLED (and not
 /// ICE-CONTROLLING) is answered with a 487 (Role Conflict) error response, signed and fingerprinted, returned as
@@ -55,8 +62,23 @@ public struct ICELiteAgent: Sendable {
 
     public private(set) var state: ICEState = .new
     public private(set) var selectedAddress: TransportAddress?
-    /// Monotonic time of the last valid Binding request.
+    /// Monotonic time of the last valid Binding request from the selected address (consent is per pair, RFC 7675).
     public private(set) var lastConsent: Double?
+    /// Addresses with a valid check whose consent has not lapsed, the selected one among them, with the time of
+    /// their last check; at most `maxCheckedAddresses`, the stalest forgotten first.
+    private var checked: [(address: TransportAddress, at: Double)] = []
+    /// When the selection last moved by itself (`mediaArrived`): a packet of the old path that comes in late must
+    /// not move it back at once.
+    private var lastMediaSwitch = -Double.infinity
+
+    public static let maxCheckedAddresses = 4
+    /// How long after a move that followed the media another such move waits.
+    public static let mediaSwitchHoldOff = 1.0
+
+    /// The addresses the peer's media may come from.
+    public var checkedAddresses: [TransportAddress] { checked.map(\.address) }
+    /// Changes whenever `checkedAddresses` does, so a caller can tell without comparing lists.
+    public private(set) var checkedGeneration = 0
 
     private var key: [UInt8]
     private var expectedUsername: String
@@ -110,19 +132,47 @@ public struct ICELiteAgent: Sendable {
         }
 
         let nominated = trusted.contains(.useCandidate)
-        lastConsent = now
+        noteCheck(from: source, at: now)
+        if nominated || selectedAddress == nil || state == .disconnected { selectedAddress = source }
+        if source == selectedAddress { lastConsent = now }
         state = .connected
-        if nominated || selectedAddress == nil { selectedAddress = source }
         let response = STUNMessage(type: .bindingSuccess, transactionID: request.transactionID,
                                    attributes: [.xorMappedAddress(source)])
         return .respond(bytes: response.serialize(integrityKey: key, addFingerprint: true), to: source,
                         nominated: nominated)
     }
 
-    /// Call periodically (e.g. every second). Returns `.consentExpired` once, when connected and no valid request
-    /// arrived for more than `consentTimeout` seconds; the state becomes `.disconnected`.
+    /// Authenticated media (SRTP or SRTCP that unprotected) came from `source`. When that is a checked address
+    /// other than the selected one, the peer sends from there now, and the selection follows: returns true.
+    /// Called per packet in; the common case is one comparison.
+    @inline(__always)
+    public mutating func mediaArrived(from source: TransportAddress, now: Double) -> Bool {
+        guard source != selectedAddress else { return false }
+        return follow(source, now: now)
+    }
+
+    private mutating func follow(_ source: TransportAddress, now: Double) -> Bool {
+        guard state == .connected, now - lastMediaSwitch >= Self.mediaSwitchHoldOff,
+              let entry = checked.first(where: { $0.address == source }) else { return false }
+        selectedAddress = source
+        lastConsent = entry.at
+        lastMediaSwitch = now
+        return true
+    }
+
+    /// Call periodically (e.g. every second). Forgets checked addresses whose consent lapsed. When the selected
+    /// address's consent lapses, moves to the most recently checked address left, if any; else returns
+    /// `.consentExpired` once, and the state becomes `.disconnected`.
     public mutating func tick(now: Double) -> ICETimerEvent? {
+        let count = checked.count
+        checked.removeAll { now - $0.at > consentTimeout }
+        if checked.count != count { checkedGeneration += 1 }
         guard state == .connected, let last = lastConsent, now - last > consentTimeout else { return nil }
+        if let freshest = checked.max(by: { $0.at < $1.at }) {
+            selectedAddress = freshest.address
+            lastConsent = freshest.at
+            return nil
+        }
         state = .disconnected
         return .consentExpired
     }
@@ -142,6 +192,20 @@ public struct ICELiteAgent: Sendable {
         self.remoteUfrag = remoteUfrag
         key = Array(local.password.utf8)
         expectedUsername = "\(local.ufrag):\(remoteUfrag)"
+    }
+
+    private mutating func noteCheck(from source: TransportAddress, at now: Double) {
+        if let index = checked.firstIndex(where: { $0.address == source }) {
+            checked[index].at = now
+            return
+        }
+        if checked.count == Self.maxCheckedAddresses,
+           let stalest = checked.indices.filter({ checked[$0].address != selectedAddress })
+               .min(by: { checked[$0].at < checked[$1].at }) {
+            checked.remove(at: stalest)  // never the selected one: its media must keep coming in
+        }
+        checked.append((source, now))
+        checkedGeneration += 1
     }
 
     private func usernameMatches(_ username: String) -> Bool {

@@ -33,6 +33,9 @@ public struct TransportCounters: Sendable {
     /// Dropped inbound: SRTP authentication/replay failures, media before keys, malformed.
     public var inboundDropped = 0
     public var protectFailures = 0
+    /// Times the media destination moved by itself to another address the peer had checked from (its media came
+    /// from there, or the old address's consent lapsed): a NAT that re-mapped the peer, or a pair the peer switched to.
+    public var addressMoves = 0
 
     static func + (a: Self, b: Self) -> Self {
         var sum = a
@@ -42,6 +45,7 @@ public struct TransportCounters: Sendable {
         sum.rtcpSent += b.rtcpSent
         sum.inboundDropped += b.inboundDropped
         sum.protectFailures += b.protectFailures
+        sum.addressMoves += b.addressMoves
         return sum
     }
 }
@@ -58,7 +62,11 @@ public final class PeerTransport: @unchecked Sendable {
     public var delegate: (any PeerTransportDelegate)?
     public private(set) var state: TransportState = .new
     public private(set) var counters = TransportCounters()
+    /// Where media goes: the address the peer nominated or last moved its media to (see `ICELiteAgent`).
     public var remoteAddress: TransportAddress? { ice.selectedAddress }
+    /// The addresses routed to this transport on the server: the agent's checked addresses as of `routedGeneration`.
+    private(set) var routedAddresses: [TransportAddress] = []
+    private var routedGeneration = 0
 
     private unowned let server: TransportServer
     /// The server's socket, held directly: sending is per packet, and an unowned load is a runtime call.
@@ -91,13 +99,10 @@ public final class PeerTransport: @unchecked Sendable {
 
     func handleSTUN(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {
         guard state != .closed, state != .failed else { return }
-        let previous = ice.selectedAddress
         switch ice.handle(stun: UnsafeRawBufferPointer(bytes), from: source, now: now) {
         case .respond(let response, let to, _):
             socket.send(response, to: to)
-            if let selected = ice.selectedAddress, selected != previous {
-                server.addressChanged(self, from: previous, to: selected)
-            }
+            routeCheckedAddresses()
             if state == .new, ice.state == .connected { beginDTLS(now: now) }
         case .drop:
             counters.inboundDropped += 1
@@ -117,8 +122,9 @@ public final class PeerTransport: @unchecked Sendable {
         }
     }
 
+    /// Media from `source`, one of the addresses routed here.
     @inline(__always)
-    func handleSRTP(_ bytes: UnsafeMutableRawBufferPointer, now: Double) {
+    func handleSRTP(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {
         guard bytes.count >= 8 else { counters.inboundDropped += 1; return }
         // RFC 5761: with rtcp-mux, payload types 192...223 in the second byte mean RTCP.
         let second = bytes[1]
@@ -128,6 +134,7 @@ public final class PeerTransport: @unchecked Sendable {
                 return
             }
             counters.rtcpReceived += 1
+            if source != ice.selectedAddress { mediaMoved(to: source, now: now) }
             delegate?.transport(self, didReceiveRTCP: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), now: now)
         } else {
             guard let srtpIn, let length = try? srtpIn.unprotectRTP(bytes, length: bytes.count) else {
@@ -135,15 +142,19 @@ public final class PeerTransport: @unchecked Sendable {
                 return
             }
             counters.rtpReceived += 1
+            if source != ice.selectedAddress { mediaMoved(to: source, now: now) }
             delegate?.transport(self, didReceiveRTP: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), now: now)
         }
     }
 
     func tick(now: Double) {
+        let selected = ice.selectedAddress
         if let event = ice.tick(now: now), event == .consentExpired {
             close(reason: .consentExpired)
             return
         }
+        if ice.selectedAddress != selected { counters.addressMoves += 1 }
+        routeCheckedAddresses()
         if let dtls, let deadline = dtls.nextTimeout, now >= deadline, state == .connecting {
             apply(dtls.handleTimeout(now: now))
         }
@@ -155,6 +166,22 @@ public final class PeerTransport: @unchecked Sendable {
                 close(reason: .remoteClosed)
             }
         }
+    }
+
+    /// Authenticated media came from a checked address other than the selected one: the peer may have moved.
+    /// Out of line and behind a read, so that the common case costs a comparison and no write access.
+    @inline(never)
+    private func mediaMoved(to source: TransportAddress, now: Double) {
+        if ice.mediaArrived(from: source, now: now) { counters.addressMoves += 1 }
+    }
+
+    /// Tells the server which addresses to route here when the agent's checked addresses changed.
+    private func routeCheckedAddresses() {
+        guard ice.checkedGeneration != routedGeneration else { return }
+        let checked = ice.checkedAddresses
+        server.route(self, from: routedAddresses, to: checked)
+        routedAddresses = checked
+        routedGeneration = ice.checkedGeneration
     }
 
     /// Once connected, DTLS only serves a peer that missed our last flight, and the peer's first authenticated

@@ -3,7 +3,8 @@ import ICE
 public import DTLS
 
 /// Routes datagrams on the shared socket to peer transports: STUN by ICE username fragment (the first contact),
-/// everything else by source address (RFC 7983 first-byte demultiplexing). Confined to its media loop.
+/// everything else by source address (RFC 7983 first-byte demultiplexing): any address a peer passed a check
+/// from routes to its transport. Confined to its media loop.
 public final class TransportServer: DatagramHandler, @unchecked Sendable {
     public let socket: UDPMediaSocket
     public let certificate: DTLSCertificate
@@ -82,15 +83,18 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     func unregister(_ transport: PeerTransport) {
         byUfrag[transport.localCredentials.ufrag] = nil
         if let retired = retiredUfrag.removeValue(forKey: ObjectIdentifier(transport)) { byUfrag[retired] = nil }
-        if let address = transport.remoteAddress, byAddress[address] === transport { byAddress[address] = nil }
+        for address in transport.routedAddresses where byAddress[address] === transport { byAddress[address] = nil }
         if transports.removeValue(forKey: ObjectIdentifier(transport)) != nil {
             closedTotals = closedTotals + transport.counters
         }
     }
 
-    func addressChanged(_ transport: PeerTransport, from old: TransportAddress?, to new: TransportAddress) {
-        if let old, byAddress[old] === transport { byAddress[old] = nil }
-        byAddress[new] = transport
+    /// Routes media from the addresses in `new` to `transport` instead of those in `old`. An address newly checked
+    /// is taken over from any other transport (a new peer behind an old peer's address and port); one that another
+    /// transport took meanwhile stays with that one.
+    func route(_ transport: PeerTransport, from old: [TransportAddress], to new: [TransportAddress]) {
+        for address in old where !new.contains(address) && byAddress[address] === transport { byAddress[address] = nil }
+        for address in new where !old.contains(address) { byAddress[address] = transport }
     }
 
     public var transportCount: Int { transports.count }
@@ -111,7 +115,7 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
         switch first {
         case 128...191:
             guard let transport = byAddress[source] else { counters.unknownSource += 1; return }
-            transport.handleSRTP(bytes, now: now)
+            transport.handleSRTP(bytes, from: source, now: now)
         case 20...63:
             guard let transport = byAddress[source] else { counters.unknownSource += 1; return }
             transport.handleDTLS(bytes, now: now)

@@ -67,6 +67,15 @@ class LossyLink:
             return f"{m.group(1)}{m.group(2)} {self.port}{m.group(4)}"
         return re.sub(r"^(a=candidate:\S+ \d+ udp \d+ )(\S+) (\d+)( typ host)", swap, answer_sdp, flags=re.M)
 
+    async def rebind(self) -> None:
+        """Goes on from a new port towards the server, as a NAT that drops a mapping and makes a new one: the
+        server sees the same client at another address. What the server still sends to the old port is lost."""
+        loop = asyncio.get_running_loop()
+        old = self._to_server
+        self._to_server, _ = await loop.create_datagram_endpoint(lambda: _Side(self._from_server),
+                                                                 local_addr=("127.0.0.1", 0))
+        old.close()
+
     def _from_client(self, data: bytes, addr: tuple) -> None:
         self.client = addr
         if self.server is None:

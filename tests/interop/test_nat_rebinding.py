@@ -1,0 +1,72 @@
+"""(k) A NAT re-maps a peer mid-lesson (a rural router that reconnects, a carrier NAT): its datagrams reach the
+server from a new port, and what the server sends to the old one is lost. The relay of lossy_link.py plays the NAT
+(`LossyLink.rebind`, nothing dropped). aiortc neither restarts ICE nor nominates again; its consent checks from
+the new port admit that address, and the media follows: the server takes the peer's media from there and sends its
+own there, long before the old address's consent would lapse. Before, the server dropped everything from the new port and kept sending to the dead one, while the
+peer's consent checks kept it in the lesson."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import urllib.request
+
+import pytest
+
+from cbclient import close_all
+from lossy_link import LossyLink
+from support import run
+
+RESUME_DEADLINE = 10  # s: aiortc checks consent every ~1 s here (use_loopback_ice), RTCP every 0.5-1.5 s
+CONSENT_TIMEOUT = 30  # s: longer than the deadline, so that the media must follow the peer before consent lapses
+
+
+@pytest.fixture(scope="module")
+def server_slow_consent(request, tmp_path_factory):
+    from conftest import _start_server
+    return _start_server(request, tmp_path_factory, "slow-consent",
+                         {"CLASSBRIDGE_ICE_CONSENT_TIMEOUT": str(CONSENT_TIMEOUT)})
+
+
+def address_moves(server) -> int:
+    text = urllib.request.urlopen(f"{server.base_url}/metrics", timeout=5).read().decode()
+    return int(re.search(r"^classbridge_transport_address_moves_total (\d+)", text, flags=re.M).group(1))
+
+
+async def frames_keep_coming(sub, publisher_id: str, deadline: float) -> None:
+    """Waits until the subscriber has 30 more video frames and 50 more audio frames of the publisher than now."""
+    video, audio = sub.frames("video", publisher_id), sub.frames("audio", publisher_id)
+    await sub.wait_frames({"video": video + 30, "audio": audio + 50}, deadline, participant_id=publisher_id)
+
+
+async def lesson_through_a_nat(server, room: str, behind: str) -> tuple[LossyLink, int]:
+    """A publisher and a subscriber; the one named by `behind` reaches the server through the relay, which
+    re-maps it once media flows. Returns the relay and the server's address moves before the re-mapping."""
+    pub = server.client(room, "teacher", "nat-pub")
+    sub = server.client(room, "site", "nat-sub")
+    link = await LossyLink(lambda datagram: False).start()
+    (pub if behind == "publisher" else sub).answer_filter = link.rewrite_candidate
+    try:
+        await pub.join_and_publish()
+        joined = await sub.connect_and_join()
+        assert sub.subscribe_all(joined) == 2
+        await sub.negotiate()
+        await sub.wait_transport("connected", 15)
+        await frames_keep_coming(sub, pub.participant_id, 20)
+        await asyncio.sleep(1.5)  # the server publishes its counters once a second
+        moves_before = address_moves(server)
+
+        await link.rebind()
+        await frames_keep_coming(sub, pub.participant_id, RESUME_DEADLINE)
+        for client in (pub, sub):
+            assert (client.transport_state or {}).get("state", "connected") == "connected", client.transport_state
+        return link, moves_before
+    finally:
+        await close_all(pub, sub)
+        link.close()
+
+
+@pytest.mark.parametrize("behind", ["publisher", "subscriber"])
+def test_the_media_follows_a_peer_that_a_nat_remaps(server_slow_consent, room, behind):
+    _, before = run(lesson_through_a_nat(server_slow_consent, room, behind), 90)
+    assert address_moves(server_slow_consent) > before
