@@ -30,8 +30,8 @@ final class LoopbackPeer {
     let transport: PeerTransport
     let delegate = RecordingDelegate()
     let dtls: DTLSEndpoint
-    private let socket: UDPMediaSocket
-    private let address: TransportAddress
+    private var socket: UDPMediaSocket
+    private(set) var address: TransportAddress
     private let ufrag = "peerufrg"
     private(set) var srtpOut: SRTPContext?
     private(set) var srtpIn: SRTPContext?
@@ -68,16 +68,18 @@ final class LoopbackPeer {
         return srtpIn != nil && transport.state == .connected
     }
 
-    /// A consent check (Binding request with USE-CANDIDATE, signed with the server's password). True if the server
-    /// answered with a success signed with that password. By default with the transport's credentials and the
-    /// peer's ufrag; an ICE restart's tests pass others.
+    /// A consent check (Binding request, with USE-CANDIDATE unless `nominating` is false, signed with the server's
+    /// password). True if the server answered with a success signed with that password. By default with the
+    /// transport's credentials and the peer's ufrag; an ICE restart's tests pass others.
     @discardableResult
-    func check(server credentials: ICECredentials? = nil, peerUfrag: String? = nil) -> Bool {
+    func check(server credentials: ICECredentials? = nil, peerUfrag: String? = nil, nominating: Bool = true) -> Bool {
         let credentials = credentials ?? transport.localCredentials
         let key = Array(credentials.password.utf8)
+        var attributes: [STUNAttribute] = [.username("\(credentials.ufrag):\(peerUfrag ?? ufrag)"),
+                                           .priority(0x6E00_1EFF), .iceControlling(7)]
+        if nominating { attributes.append(.useCandidate) }
         let request = STUNMessage(type: .bindingRequest, transactionID: STUNMessage.randomTransactionID(),
-                                  attributes: [.username("\(credentials.ufrag):\(peerUfrag ?? ufrag)"),
-                                               .priority(0x6E00_1EFF), .iceControlling(7), .useCandidate])
+                                  attributes: attributes)
         deliver(request.serialize(integrityKey: key, addFingerprint: true))
         return receive().contains { datagram in
             datagram.withUnsafeBytes { bytes in
@@ -86,19 +88,30 @@ final class LoopbackPeer {
         }
     }
 
-    /// An SRTCP receiver report, as a receiving browser sends about once a second.
-    func sendReceiverReport() {
+    /// Goes on from a new socket, as a NAT that re-maps the peer: the server sees it at another address, and what
+    /// the server sends to the old one is no longer read. Returns the old address.
+    @discardableResult
+    func rebind() throws -> TransportAddress {
+        let old = address
+        socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+        address = TransportAddress(ip: .v4(0x7F00_0001), port: socket.localPort)
+        return old
+    }
+
+    /// An SRTCP receiver report, as a receiving browser sends about once a second (from `source`, by default
+    /// the peer's address).
+    func sendReceiverReport(from source: TransportAddress? = nil) {
         let plain = RTCPCompound.serialize([.receiverReport(ReceiverReport(ssrc: 0x1234))])
         var buffer = [UInt8](repeating: 0, count: plain.count + SRTPContext.maxTrailerLength)
         buffer.replaceSubrange(0..<plain.count, with: plain)
         let length = buffer.withUnsafeMutableBytes { try? srtpOut?.protectRTCP($0, length: plain.count) }
-        deliver(Array(buffer[0..<(length ?? 0)]))
+        deliver(Array(buffer[0..<(length ?? 0)]), from: source)
     }
 
-    /// One datagram from the peer's address, handed to the server as its loop would.
-    func deliver(_ datagram: [UInt8]) {
+    /// One datagram from the peer's address (or `source`), handed to the server as its loop would.
+    func deliver(_ datagram: [UInt8], from source: TransportAddress? = nil) {
         var copy = datagram
-        copy.withUnsafeMutableBytes { server.handleDatagram($0, from: address, now: now) }
+        copy.withUnsafeMutableBytes { server.handleDatagram($0, from: source ?? address, now: now) }
     }
 
     /// Advances time and runs the server's timers.
