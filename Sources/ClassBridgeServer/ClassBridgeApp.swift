@@ -53,7 +53,8 @@ public enum ClassBridgeApp {
             classroom: classroom, tokens: tokens, logger: logger, metrics: metrics.text)
         let media = loops.map { MediaService(loop: $0.loop, transports: $0.transports) }
         let ports = loops.map { String($0.transports.port) }.joined(separator: ", ")
-        logger.notice("media on udp \(config.mediaHost):\(ports) (announced \(announced)), http on \(config.httpHost):\(config.httpPort)")
+        let mediaHost = config.mediaHost.contains(":") ? "[\(config.mediaHost)]" : config.mediaHost
+        logger.notice("media on udp \(mediaHost):\(ports) (announced \(announced)), http on \(config.httpHost):\(config.httpPort)")
         let group = ServiceGroup(configuration: .init(services: media + [http], gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger))
         try await group.run()
