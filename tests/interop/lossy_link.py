@@ -93,6 +93,7 @@ class LossyLink:
         self.port = 0
         self._to_client = None
         self._mappings: dict[tuple, _Mapping] = {}
+        self.cut = False  # while set, nothing passes either way (an outage)
 
     async def start(self) -> "LossyLink":
         loop = asyncio.get_running_loop()
@@ -116,7 +117,7 @@ class LossyLink:
 
     def _from_client(self, data: bytes, addr: tuple) -> None:
         self.client = addr
-        if self.server is None:
+        if self.server is None or self.cut:
             return
         if self.uplink and self._lost(data):
             return
@@ -126,7 +127,7 @@ class LossyLink:
         mapping.send(data, self.server)
 
     def _from_server(self, data: bytes, client: tuple) -> None:
-        if not self.uplink and self._lost(data):
+        if self.cut or (not self.uplink and self._lost(data)):
             return
         if is_rtp(data):
             self.delivered[rtp_payload_type(data)] += 1

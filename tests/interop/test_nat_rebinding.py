@@ -12,6 +12,9 @@ import asyncio
 import re
 import urllib.parse
 import urllib.request
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from playwright.async_api import async_playwright
@@ -103,11 +106,22 @@ async def both_ways(page, watcher, teacher_name: str, page_id: str, deadline: fl
         await asyncio.sleep(0.2)
 
 
-async def chromium_behind_a_nat(server, room: str) -> None:
-    """A Chromium page (a site: camera out, everything in) behind the relay, an aiortc teacher it watches, and an
-    aiortc expert who watches the page; the relay re-maps the page's every address once media flows. Chromium
-    nominates its pair again from the new address (USE-CANDIDATE on its checks), so it moved the media itself before
-    the server followed media too; this keeps it so, with the page's several candidates, each its own mapping."""
+@dataclass
+class SiteBehindRelay:
+    """A Chromium page (a site: camera out, everything in) behind the relay `link`, the aiortc `teacher` it
+    watches, and the aiortc `watcher` (an expert) who watches the page; media flows both ways."""
+    link: LossyLink
+    page: Page
+    page_id: str
+    teacher: Any
+    watcher: Any
+
+    async def media_flows(self, deadline: float) -> None:
+        await both_ways(self.page, self.watcher, self.teacher.name, self.page_id, deadline)
+
+
+@asynccontextmanager
+async def site_behind_relay(server, room: str, name: str):
     link = await LossyLink(lambda datagram: False).start()
     link.server = ("127.0.0.1", server.media_port)
     teacher = server.client(room, "teacher", "aiortc-teacher")
@@ -118,8 +132,8 @@ async def chromium_behind_a_nat(server, room: str) -> None:
             await teacher.join_and_publish()
             context = await browser.new_context()
             await context.add_init_script(script=f"({POINT_CANDIDATES_AT})({link.port})")
-            page = Page("site-behind-nat", await context.new_page())
-            query = urllib.parse.urlencode({"room": room, "name": page.name, "role": "site", "autojoin": "1"})
+            page = Page(name, await context.new_page())
+            query = urllib.parse.urlencode({"room": room, "name": name, "role": "site", "autojoin": "1"})
             await page.page.goto(f"{server.base_url}/?{query}", timeout=15000)
             await page.page.wait_for_function("() => window.classbridge && window.classbridge.state === 'joined'"
                                               " && window.classbridge.transportState === 'connected'", timeout=20000)
@@ -128,15 +142,23 @@ async def chromium_behind_a_nat(server, room: str) -> None:
             assert watcher.subscribe_all(joined) == 4, joined  # the teacher's two tracks and the page's two
             await watcher.negotiate()
             await watcher.wait_transport("connected", 15)
-            await both_ways(page, watcher, teacher.name, page_id, 30)
+            site = SiteBehindRelay(link, page, page_id, teacher, watcher)
+            await site.media_flows(30)
             assert link.client is not None, "the page's media went through the relay"
-
-            link.rebind()
-            await both_ways(page, watcher, teacher.name, page_id, RESUME_DEADLINE)
+            yield site
         finally:
             await close_all(teacher, watcher)
             await browser.close()
             link.close()
+
+
+async def chromium_behind_a_nat(server, room: str) -> None:
+    """The relay re-maps the page's every address once media flows. Chromium nominates its pair again from the new
+    address (USE-CANDIDATE on its checks), so it moved the media itself before the server followed media too; this
+    keeps it so, with the page's several candidates, each its own mapping."""
+    async with site_behind_relay(server, room, "site-behind-nat") as site:
+        site.link.rebind()
+        await site.media_flows(RESUME_DEADLINE)
 
 
 def test_the_media_follows_a_chromium_page_that_a_nat_remaps(server_slow_consent, room):
