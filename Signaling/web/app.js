@@ -18,15 +18,21 @@ const ui = {
 const ROLE_LABELS = { teacher: 'Teacher', site: 'Classroom', expert: 'Expert', observer: 'Observer' };
 
 let localStream = null;
+// After a lost session (socket closed by the server or the network, or the media connection failed), the page joins
+// again by itself, with the same room, name, role and camera, until it is back or the user leaves.
+let rejoinTimer = null;
+let rejoinDelay = 1000;
+const REJOIN_DELAY_MAX = 10000;
 const tiles = new Map(); // participantId -> {participant, el, video, placeholder, tracks: Map trackId -> MediaStreamTrack}
 let audioBlocked = false; // set when the browser refused to play sound without a click
 
 // ------------------------------------------------------------------------------------------------ test contract
 const cb = {
-  state: 'idle',            // 'idle' | 'joining' | 'joined' | 'left' | 'error'
+  state: 'idle',            // 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error'
   lastError: null,          // {code, message} or null
   client: null,             // the ClassBridgeClient
   transportState: null,     // last 'transportstate' state
+  rejoins: 0,               // times the page joined again by itself after a lost session
   participants: () => [...tiles.values()].map(({ participant: p }) => ({ id: p.id, name: p.name, role: p.role })),
   inboundStats,
   outboundStats,
@@ -53,6 +59,7 @@ function renderStatus() {
       text = `In ${c?.room ?? ''} as ${me?.name ?? ''} (${ROLE_LABELS[me?.role] ?? me?.role ?? ''}) · ${media}`;
       break;
     }
+    case 'reconnecting': text = 'Connection lost · reconnecting…'; break;
     case 'left': text = 'You left the lesson'; break;
     case 'error': text = 'Not connected (error)'; break;
     default: text = cb.state;
@@ -173,8 +180,11 @@ async function getLocalMedia() {
   }
 }
 
-async function join() {
-  if (cb.state === 'joining' || cb.state === 'joined') return;
+/** Joins with the form's values. `rejoin`: the page lost its session and tries again; a failure schedules the next
+ * try instead of ending in 'error', and the local media, still live, is reused. */
+async function join({ rejoin = false } = {}) {
+  if (!rejoin && (cb.state === 'joining' || cb.state === 'joined' || cb.state === 'reconnecting')) return;
+  if (rejoin && cb.state !== 'reconnecting') return;  // the user left meanwhile
   const room = ui.room.value.trim();
   const name = ui.name.value.trim();
   const role = ui.role.value;
@@ -182,20 +192,24 @@ async function join() {
     reportError('invalid_form', 'Enter a room and your name.');
     return;
   }
-  clearMessages();
-  cb.lastError = null;
+  if (!rejoin) {
+    clearMessages();
+    cb.lastError = null;
+    setState('joining');
+  }
   cb.transportState = null;
-  setState('joining');
   ui.join.disabled = true;
 
   try {
     const token = await getToken(room, role, name);
     if (!token) {
+      if (rejoin) { scheduleRejoin(); return; }
       reportError('no_token', 'This server has no development token endpoint; paste a token.', { fatal: true });
       return;
     }
 
-    if (role !== 'observer') {
+    const haveMedia = localStream?.getTracks().some((t) => t.readyState === 'live');
+    if (role !== 'observer' && !haveMedia) {
       const { stream, error } = await getLocalMedia();
       localStream = stream;
       if (error) reportError(error.code, error.message);
@@ -210,6 +224,10 @@ async function join() {
     try {
       joined = await client.join();
     } catch (err) {
+      if (rejoin) {
+        if (cb.state === 'reconnecting') scheduleRejoin();  // else the user left meanwhile
+        return;
+      }
       stopLocalMedia();
       if (err.code === 'socket_error') {
         reportError('socket_error', `Cannot reach the ClassBridge server (${wsUrl}). Check the address and that the server is running.`, { fatal: true });
@@ -221,6 +239,11 @@ async function join() {
       return;
     }
 
+    if (rejoin) {
+      if (cb.state !== 'reconnecting') { client.leave(); return; }  // the user left while this join was on its way
+      cb.rejoins += 1;
+      ui.messages.querySelector('[data-key="reconnect"]')?.remove();
+    }
     showStage(joined);
     setState('joined');
 
@@ -255,10 +278,15 @@ function wireClient(client) {
     const { state, reason } = e.detail;
     cb.transportState = state;
     renderStatus();
-    if (state === 'failed') {
+    if (state === 'failed' && e.detail.origin === 'local' && cb.client === client && cb.state === 'joined') {
+      // The browser gave up on the path (a long outage): a new session, once the link is back.
+      sessionLost('transport_failed', 'The media connection failed');
+      client.leave();
+    } else if (state === 'failed') {
       reportError('transport_failed', `The media connection failed${reason ? ` (${reason})` : ''}. Others cannot see or hear you; leave and join again.`);
     } else if (state === 'connected') {
       ui.messages.querySelector('[data-key="error-transport_failed"]')?.remove();
+      rejoinDelay = 1000;
     }
   });
   client.addEventListener('error', (e) => {
@@ -270,14 +298,33 @@ function wireClient(client) {
   client.addEventListener('closed', (e) => {
     if (cb.client !== client || cb.state !== 'joined') return;
     const { reason, code } = e.detail;
-    resetStage();
-    stopLocalMedia();
-    reportError('socket_closed', `The connection to the server was lost (${reason}${code ? `, code ${code}` : ''}). Join again to continue.`, { fatal: true });
+    sessionLost('socket_closed', `The connection to the server was lost (${reason}${code ? `, code ${code}` : ''})`);
   });
+}
+
+/** The session ended without the user leaving (the server removed a silent peer, the network dropped the socket, or
+ * the media connection failed): keep the camera, clear the stage and join again. */
+function sessionLost(code, what) {
+  cb.lastError = { code, message: what };
+  showMessage('error', `${what}. Reconnecting…`, 'reconnect');
+  resetStage();
+  ui.joinPanel.hidden = true;  // Leave stops the reconnecting
+  ui.leave.hidden = false;
+  scheduleRejoin();
+}
+
+function scheduleRejoin() {
+  setState('reconnecting');
+  clearTimeout(rejoinTimer);
+  rejoinTimer = setTimeout(() => { rejoinTimer = null; join({ rejoin: true }); }, rejoinDelay);
+  rejoinDelay = Math.min(rejoinDelay * 2, REJOIN_DELAY_MAX);
 }
 
 function leave() {
   const client = cb.client;
+  clearTimeout(rejoinTimer);
+  rejoinTimer = null;
+  rejoinDelay = 1000;
   setState('left');
   client?.leave();
   stopLocalMedia();

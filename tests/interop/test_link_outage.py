@@ -1,7 +1,10 @@
-"""(l) A rural link drops out for a few seconds, shorter than the server's consent timeout (10 s, the default): the
-relay of lossy_link.py passes nothing either way for 6 s. The Chromium page behind it goes `disconnected` (after
-about 5 s) and comes back by itself once the link does: no ICE restart, no rejoin. The server keeps the
-participant, and the media flows both ways again. (A longer outage removes the participant; see SDK.md.)"""
+"""(l) A rural link drops out: the relay of lossy_link.py passes nothing either way.
+
+- For 6 s, shorter than the server's consent timeout (10 s, the default): the Chromium page behind it goes
+  `disconnected` (after about 5 s) and comes back by itself once the link does: no ICE restart, no rejoin. The
+  server keeps the participant, and the media flows both ways again.
+- For 14 s, longer: the server removes the silent participant and closes its socket. The classroom page joins again
+  by itself (same room, name, role and camera) and is back, media both ways, once the link is."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from test_nat_rebinding import site_behind_relay
 
 CONSENT_TIMEOUT = 10
 OUTAGE = 6  # s
+LONG_OUTAGE = 14  # s
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +53,29 @@ async def a_short_outage(server, room: str) -> None:
 
 def test_a_page_comes_back_by_itself_after_a_short_outage(server_default_consent, room):
     run(a_short_outage(server_default_consent, room), 120)
+
+
+async def a_long_outage(server, room: str) -> None:
+    async with site_behind_relay(server, room, "rural-site") as site:
+        site.watcher.auto_subscribe = True  # the page comes back as a new participant, with new tracks
+        site.link.cut = True
+        states = set()
+        end = time.monotonic() + LONG_OUTAGE
+        while time.monotonic() < end:
+            states.add(await site.page.page.evaluate("() => window.classbridge.state"))
+            await asyncio.sleep(0.25)
+        site.link.cut = False
+        assert "reconnecting" in states, f"the page never noticed it was removed: {states}"
+        left = await site.watcher.wait_for(lambda m: m.get("type") == "participantLeft", 1)
+        assert left.get("participantId") == site.page_id and left.get("reason") == "timeout", left
+
+        await site.page.page.wait_for_function(
+            "() => window.classbridge.state === 'joined' && window.classbridge.rejoins >= 1"
+            " && window.classbridge.transportState === 'connected'", timeout=30000)
+        site.page_id = await site.page.page.evaluate("() => window.classbridge.client.self.id")
+        assert site.page_id != left.get("participantId")
+        await site.media_flows(20)
+
+
+def test_a_page_joins_again_by_itself_after_a_long_outage(server_default_consent, room):
+    run(a_long_outage(server_default_consent, room), 150)
