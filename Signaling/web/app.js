@@ -23,6 +23,9 @@ let localStream = null;
 let rejoinTimer = null;
 let rejoinDelay = 1000;
 const REJOIN_DELAY_MAX = 10000;
+// Media connected at least once since Join. A media connection that fails without that (UDP blocked at the school,
+// say) is reported, not retried: a rejoin would not help, and the others would see the site leave and join again.
+let mediaWorked = false;
 const tiles = new Map(); // participantId -> {participant, el, video, placeholder, tracks: Map trackId -> MediaStreamTrack}
 let audioBlocked = false; // set when the browser refused to play sound without a click
 
@@ -278,7 +281,7 @@ function wireClient(client) {
     const { state, reason } = e.detail;
     cb.transportState = state;
     renderStatus();
-    if (state === 'failed' && e.detail.origin === 'local' && cb.client === client && cb.state === 'joined') {
+    if (state === 'failed' && e.detail.origin === 'local' && mediaWorked && cb.client === client && cb.state === 'joined') {
       // The browser gave up on the path (a long outage): a new session, once the link is back.
       sessionLost('transport_failed', 'The media connection failed');
       client.leave();
@@ -287,6 +290,7 @@ function wireClient(client) {
     } else if (state === 'connected') {
       ui.messages.querySelector('[data-key="error-transport_failed"]')?.remove();
       rejoinDelay = 1000;
+      mediaWorked = true;
     }
   });
   client.addEventListener('error', (e) => {
@@ -325,6 +329,7 @@ function leave() {
   clearTimeout(rejoinTimer);
   rejoinTimer = null;
   rejoinDelay = 1000;
+  mediaWorked = false;
   setState('left');
   client?.leave();
   stopLocalMedia();
