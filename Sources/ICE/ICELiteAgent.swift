@@ -79,6 +79,9 @@ public struct ICELiteAgent: Sendable {
     public var checkedAddresses: [TransportAddress] { checked.map(\.address) }
     /// Changes whenever `checkedAddresses` does, so a caller can tell without comparing lists.
     public private(set) var checkedGeneration = 0
+    /// Times the selection moved by itself: after the media (`mediaArrived`) or off a lapsed address (`tick`), not
+    /// on a nomination.
+    public private(set) var moves = 0
 
     private var key: [UInt8]
     private var expectedUsername: String
@@ -157,6 +160,7 @@ public struct ICELiteAgent: Sendable {
         selectedAddress = source
         lastConsent = entry.at
         lastMediaSwitch = now
+        moves += 1
         return true
     }
 
@@ -171,6 +175,7 @@ public struct ICELiteAgent: Sendable {
         if let freshest = checked.max(by: { $0.at < $1.at }) {
             selectedAddress = freshest.address
             lastConsent = freshest.at
+            moves += 1
             return nil
         }
         state = .disconnected

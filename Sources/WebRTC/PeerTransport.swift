@@ -61,7 +61,13 @@ public final class PeerTransport: @unchecked Sendable {
     /// the cycle ends when the transport closes (it lets go after `didClose`) or when the owner sets this to nil.
     public var delegate: (any PeerTransportDelegate)?
     public private(set) var state: TransportState = .new
-    public private(set) var counters = TransportCounters()
+    /// What this transport counted; its address moves are the agent's (`ICELiteAgent.moves`).
+    public var counters: TransportCounters {
+        var all = counted
+        all.addressMoves = ice.moves
+        return all
+    }
+    private var counted = TransportCounters()
     /// Where media goes: the address the peer nominated or last moved its media to (see `ICELiteAgent`).
     public var remoteAddress: TransportAddress? { ice.selectedAddress }
     /// The addresses routed to this transport on the server: the agent's checked addresses as of `routedGeneration`.
@@ -105,7 +111,7 @@ public final class PeerTransport: @unchecked Sendable {
             routeCheckedAddresses()
             if state == .new, ice.state == .connected { beginDTLS(now: now) }
         case .drop:
-            counters.inboundDropped += 1
+            counted.inboundDropped += 1
         }
     }
 
@@ -118,42 +124,40 @@ public final class PeerTransport: @unchecked Sendable {
             // falls silent.
             if closeHint == nil { closeHint = (now, authenticatedPackets) }
         } else {
-            counters.inboundDropped += 1
+            counted.inboundDropped += 1
         }
     }
 
     /// Media from `source`, one of the addresses routed here.
     @inline(__always)
     func handleSRTP(_ bytes: UnsafeMutableRawBufferPointer, from source: TransportAddress, now: Double) {
-        guard bytes.count >= 8 else { counters.inboundDropped += 1; return }
+        guard bytes.count >= 8 else { counted.inboundDropped += 1; return }
         // RFC 5761: with rtcp-mux, payload types 192...223 in the second byte mean RTCP.
         let second = bytes[1]
         if second >= 192 && second <= 223 {
             guard let srtpIn, let length = try? srtpIn.unprotectRTCP(bytes, length: bytes.count) else {
-                counters.inboundDropped += 1
+                counted.inboundDropped += 1
                 return
             }
-            counters.rtcpReceived += 1
-            if source != ice.selectedAddress { mediaMoved(to: source, now: now) }
+            counted.rtcpReceived += 1
+            if source != ice.selectedAddress { followMedia(from: source, now: now) }
             delegate?.transport(self, didReceiveRTCP: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), now: now)
         } else {
             guard let srtpIn, let length = try? srtpIn.unprotectRTP(bytes, length: bytes.count) else {
-                counters.inboundDropped += 1
+                counted.inboundDropped += 1
                 return
             }
-            counters.rtpReceived += 1
-            if source != ice.selectedAddress { mediaMoved(to: source, now: now) }
+            counted.rtpReceived += 1
+            if source != ice.selectedAddress { followMedia(from: source, now: now) }
             delegate?.transport(self, didReceiveRTP: UnsafeMutableRawBufferPointer(rebasing: bytes[0..<length]), now: now)
         }
     }
 
     func tick(now: Double) {
-        let selected = ice.selectedAddress
         if let event = ice.tick(now: now), event == .consentExpired {
             close(reason: .consentExpired)
             return
         }
-        if ice.selectedAddress != selected { counters.addressMoves += 1 }
         routeCheckedAddresses()
         if let dtls, let deadline = dtls.nextTimeout, now >= deadline, state == .connecting {
             apply(dtls.handleTimeout(now: now))
@@ -171,8 +175,8 @@ public final class PeerTransport: @unchecked Sendable {
     /// Authenticated media came from a checked address other than the selected one: the peer may have moved.
     /// Out of line and behind a read, so that the common case costs a comparison and no write access.
     @inline(never)
-    private func mediaMoved(to source: TransportAddress, now: Double) {
-        if ice.mediaArrived(from: source, now: now) { counters.addressMoves += 1 }
+    private func followMedia(from source: TransportAddress, now: Double) {
+        _ = ice.mediaArrived(from: source, now: now)
     }
 
     /// Tells the server which addresses to route here when the agent's checked addresses changed.
@@ -193,7 +197,7 @@ public final class PeerTransport: @unchecked Sendable {
         dtls = nil
     }
 
-    private var authenticatedPackets: Int { counters.rtpReceived + counters.rtcpReceived }
+    private var authenticatedPackets: Int { counted.rtpReceived + counted.rtcpReceived }
 
     /// How long a peer must stay silent after an unverifiable alert before it counts as closed: longer than a live
     /// peer's gaps (RTCP every 0.5–1.5 s, consent checks every 2.5–5 s, transport-cc feedback), and shorter than
@@ -210,10 +214,10 @@ public final class PeerTransport: @unchecked Sendable {
     public func sendRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) {
         guard state == .connected, let srtpOut, let address = ice.selectedAddress else { return }
         guard let protected = try? srtpOut.protectRTP(buffer, length: length) else {
-            counters.protectFailures += 1
+            counted.protectFailures += 1
             return
         }
-        counters.rtpSent += 1
+        counted.rtpSent += 1
         socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<protected]), to: address)
     }
 
@@ -222,10 +226,10 @@ public final class PeerTransport: @unchecked Sendable {
               bytes.count + SRTPContext.maxTrailerLength <= rtcpScratch.count else { return }
         rtcpScratch.copyBytes(from: bytes)
         guard let protected = try? srtpOut.protectRTCP(rtcpScratch, length: bytes.count) else {
-            counters.protectFailures += 1
+            counted.protectFailures += 1
             return
         }
-        counters.rtcpSent += 1
+        counted.rtcpSent += 1
         socket.send(UnsafeRawBufferPointer(rebasing: rtcpScratch[0..<protected]), to: address)
     }
 

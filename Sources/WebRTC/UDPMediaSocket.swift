@@ -37,12 +37,13 @@ public final class UDPMediaSocket: @unchecked Sendable {
         switch address.ip {
         case .v4(let ip):
             fd = cb_udp_bind_ipv4(ip, port, 4 << 20, 4 << 20)
+            isIPv6 = false
         case .v6(let hi, let lo):
             fd = cb_udp_bind_ipv6(hi, lo, port, hi == 0 && lo == 0 ? 1 : 0, 4 << 20, 4 << 20)
+            isIPv6 = true
         }
         guard fd >= 0 else { throw SocketError(operation: "bind \(address)", errno: -fd) }
         self.fd = fd
-        if case .v6 = address.ip { isIPv6 = true } else { isIPv6 = false }
         _ = cb_enable_receive_timestamps(fd)  // for the forwarding-delay histogram; without it, nothing is timed
         self.localPort = UInt16(truncatingIfNeeded: cb_local_port(fd))
         storage = .allocate(byteCount: Self.slotCapacity * Self.batchSize, alignment: 16)
