@@ -64,12 +64,18 @@ def use_loopback_ice(consent_interval: Optional[float] = 1.0) -> None:
     """
     import aioice.ice
 
-    def loopback_addresses(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-        return ["127.0.0.1"] if use_ipv4 else []
-
-    aioice.ice.get_host_addresses = loopback_addresses
+    aioice.ice.get_host_addresses = _only("127.0.0.1")
     if consent_interval is not None:
         aioice.ice.CONSENT_INTERVAL = consent_interval
+
+
+def _only(address: str) -> Callable[[bool, bool], list[str]]:
+    """A stand-in for aioice's `get_host_addresses` that gathers exactly `address`, if its IP version is wanted."""
+    ipv6 = ":" in address
+
+    def one_address(use_ipv4: bool, use_ipv6: bool) -> list[str]:
+        return [address] if (use_ipv6 if ipv6 else use_ipv4) else []
+    return one_address
 
 
 @contextlib.contextmanager
@@ -79,12 +85,7 @@ def ice_host_address(address: str) -> Iterator[None]:
     import aioice.ice
 
     saved = aioice.ice.get_host_addresses
-    ipv6 = ":" in address
-
-    def one_address(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-        return [address] if (use_ipv6 if ipv6 else use_ipv4) else []
-
-    aioice.ice.get_host_addresses = one_address
+    aioice.ice.get_host_addresses = _only(address)
     try:
         yield
     finally:
