@@ -122,7 +122,7 @@ public final class SignalingSession: Sendable {
         }
     }
 
-    private func send(_ message: [String: Any]) {
+    private func send(_ message: some Encodable) {
         continuation.yield(.text(ServerMessage.encode(message)))
     }
 }

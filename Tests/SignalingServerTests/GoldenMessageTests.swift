@@ -18,7 +18,7 @@ import Foundation
         try #require(JSONSerialization.jsonObject(with: Data(text(name).utf8)) as? NSDictionary)
     }
 
-    static func encoded(_ message: [String: Any]) throws -> NSDictionary {
+    static func encoded(_ message: some Encodable) throws -> NSDictionary {
         try #require(JSONSerialization.jsonObject(with: Data(ServerMessage.encode(message).utf8)) as? NSDictionary)
     }
 
