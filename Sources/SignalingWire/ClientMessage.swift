@@ -36,48 +36,60 @@ public enum ClientMessage: Equatable, Sendable {
         }
     }
 
-    private struct Envelope: Decodable {
-        var type: String
-        var requestId: Int?
-    }
-    private struct Join: Decodable { var token: String }
-    private struct Track: Decodable { var mid: String; var source: String? }
-    private struct Subscription: Decodable { var mid: String; var trackId: String }
-    private struct Offer: Decodable { var sdp: String; var tracks: [Track]?; var subscriptions: [Subscription]? }
+    private struct Track: Codable { var mid: String; var source: String? }
+    private struct Subscription: Codable { var mid: String; var trackId: String }
 
-    public static func decode(_ text: String) throws(DecodeError) -> ClientMessage {
-        let data = Data(text.utf8)
-        let decoder = JSONDecoder()
-        guard let object = try? JSONSerialization.jsonObject(with: data), object is [String: Any] else {
-            throw DecodeError(code: "malformed", message: "a message must be one JSON object")
-        }
-        let envelope: Envelope
-        do { envelope = try decoder.decode(Envelope.self, from: data) } catch {
-            throw DecodeError(code: "malformed", message: "'type' must be a string and 'requestId' an integer")
-        }
-        let id = envelope.requestId
-        do {
-            switch envelope.type {
-            case "join":
-                return .join(requestID: id, token: try decoder.decode(Join.self, from: data).token)
-            case "offer":
-                let offer = try decoder.decode(Offer.self, from: data)
-                return .offer(requestID: id, sdp: offer.sdp,
-                              tracks: (offer.tracks ?? []).map { OfferedTrack(mid: $0.mid, source: $0.source) },
-                              subscriptions: (offer.subscriptions ?? []).map {
-                                  OfferedSubscription(mid: $0.mid, trackID: $0.trackId)
-                              })
-            case "leave": return .leave(requestID: id)
-            case "ping": return .ping(requestID: id)
-            default:
-                throw DecodeError(code: "unknown_type", message: "unknown message type '\(envelope.type)'",
+    /// The whole message in one pass of `JSONDecoder`, throwing the `DecodeError` the reply carries. (It used to
+    /// parse the text three times: `JSONSerialization` to see an object, then an envelope, then the body.)
+    private struct Parsed: Decodable {
+        var message: ClientMessage
+        enum Key: String, CodingKey { case type, requestId, token, sdp, tracks, subscriptions }
+
+        init(from decoder: any Decoder) throws {
+            let fields: KeyedDecodingContainer<Key>
+            do { fields = try decoder.container(keyedBy: Key.self) } catch { throw ClientMessage.notAnObject }
+            let type: String, id: Int?
+            do {
+                type = try fields.decode(String.self, forKey: .type)
+                id = try fields.decodeIfPresent(Int.self, forKey: .requestId)
+            } catch {
+                throw DecodeError(code: "malformed", message: "'type' must be a string and 'requestId' an integer")
+            }
+            do {
+                switch type {
+                case "join": message = .join(requestID: id, token: try fields.decode(String.self, forKey: .token))
+                case "offer":
+                    let sdp = try fields.decode(String.self, forKey: .sdp)
+                    let tracks = try fields.decodeIfPresent([Track].self, forKey: .tracks) ?? []
+                    let subscriptions = try fields.decodeIfPresent([Subscription].self, forKey: .subscriptions) ?? []
+                    message = .offer(requestID: id, sdp: sdp,
+                                     tracks: tracks.map { OfferedTrack(mid: $0.mid, source: $0.source) },
+                                     subscriptions: subscriptions.map {
+                                         OfferedSubscription(mid: $0.mid, trackID: $0.trackId)
+                                     })
+                case "leave": message = .leave(requestID: id)
+                case "ping": message = .ping(requestID: id)
+                default:
+                    throw DecodeError(code: "unknown_type", message: "unknown message type '\(type)'", requestID: id)
+                }
+            } catch let error as DecodeError {
+                throw error
+            } catch {
+                throw DecodeError(code: "malformed", message: "bad '\(type)' message: \(ClientMessage.describe(error))",
                                   requestID: id)
             }
+        }
+    }
+
+    private static let notAnObject = DecodeError(code: "malformed", message: "a message must be one JSON object")
+
+    public static func decode(_ text: String) throws(DecodeError) -> ClientMessage {
+        do {
+            return try JSONDecoder().decode(Parsed.self, from: Data(text.utf8)).message
         } catch let error as DecodeError {
             throw error
         } catch {
-            throw DecodeError(code: "malformed", message: "bad '\(envelope.type)' message: \(Self.describe(error))",
-                              requestID: id)
+            throw notAnObject  // not JSON at all
         }
     }
 
@@ -103,7 +115,7 @@ public enum ClientMessage: Equatable, Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func describe(_ error: any Error) -> String {
+    fileprivate static func describe(_ error: any Error) -> String {
         switch error as? DecodingError {
         case .keyNotFound(let key, _)?: return "missing field '\(key.stringValue)'"
         case .typeMismatch(_, let context)?: return "wrong type at '\(path(context))'"

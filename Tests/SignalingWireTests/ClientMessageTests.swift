@@ -56,6 +56,18 @@ import SignalingWire
         #expect(try ClientMessage.decode(#"{"type":"ping","requestId":9,"x":{"y":[1,null]}}"#) == .ping(requestID: 9))
     }
 
+    /// The error reply says what is wrong with the message.
+    @Test(arguments: [
+        ("not json", "a message must be one JSON object"), ("[1,2]", "a message must be one JSON object"),
+        (#"{"type": 5}"#, "'type' must be a string and 'requestId' an integer"),
+        (#"{"type": "join", "token": 12345}"#, "bad 'join' message: wrong type at 'token'"),
+        (#"{"type": "offer", "requestId": 5}"#, "bad 'offer' message: missing field 'sdp'"),
+        (#"{"type": "dance"}"#, "unknown message type 'dance'"),
+    ] as [(String, String)])
+    func badMessagesSayWhy(text: String, message: String) {
+        do { _ = try ClientMessage.decode(text) } catch { #expect(error.message == message, "\(text)") }
+    }
+
     @Test(arguments: [
         ("not json", "malformed", nil), ("[1,2]", "malformed", nil), (#"{"type": 5}"#, "malformed", nil),
         ("", "malformed", nil), (#"{"requestId": 3}"#, "malformed", nil),
