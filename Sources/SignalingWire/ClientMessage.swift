@@ -36,8 +36,8 @@ public enum ClientMessage: Equatable, Sendable {
         }
     }
 
-    private struct Track: Codable { var mid: String; var source: String? }
-    private struct Subscription: Codable { var mid: String; var trackId: String }
+    private struct Track: Decodable { var mid: String; var source: String? }
+    private struct Subscription: Decodable { var mid: String; var trackId: String }
 
     /// The whole message in one pass of `JSONDecoder`, throwing the `DecodeError` the reply carries. (It used to
     /// parse the text three times: `JSONSerialization` to see an object, then an envelope, then the body.)
@@ -115,7 +115,7 @@ public enum ClientMessage: Equatable, Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    fileprivate static func describe(_ error: any Error) -> String {
+    private static func describe(_ error: any Error) -> String {
         switch error as? DecodingError {
         case .keyNotFound(let key, _)?: return "missing field '\(key.stringValue)'"
         case .typeMismatch(_, let context)?: return "wrong type at '\(path(context))'"
