@@ -60,12 +60,6 @@ enum ServerMessage {
         var track: Track?
         var trackId: String?
         var state: String?
-
-        init(type: String, participant: Participant? = nil, participantId: String? = nil, reason: String? = nil,
-             track: Track? = nil, trackId: String? = nil, state: String? = nil) {
-            (self.type, self.participant, self.participantId, self.reason) = (type, participant, participantId, reason)
-            (self.track, self.trackId, self.state) = (track, trackId, state)
-        }
     }
 
     static func joined(requestID: Int?, result: JoinResult) -> Joined {
