@@ -39,15 +39,14 @@ public final class SRTPContext {
         case openSSL
     }
 
-    private enum Backend {
-        case libsrtp(LibSRTPSession)
-        case openSSL(EVPAESGCMSession)
-    }
-
     public let profile: SRTPProfile
     public let direction: Direction
     let engine: Engine
-    private let backend: Backend
+    /// The engine's session: exactly one is set. Two `let`s called through `?.`, not an enum with payloads: a
+    /// payload (or an `if let` binding) is copied out, retained and released around every call, a pair per
+    /// forwarded copy; optional chaining on a stored `let` only borrows it.
+    private let openSSL: EVPAESGCMSession?
+    private let libsrtp: LibSRTPSession?
 
     /// Room a caller must leave after a packet for `protectRTP` and `protectRTCP`, whatever the profile and engine:
     /// libsrtp's `SRTP_MAX_TRAILER_LEN` (tag + MKI) plus the 4-byte SRTCP index. A smaller slack works as long as
@@ -75,10 +74,11 @@ public final class SRTPContext {
         else { throw SRTPError(code: SRTPError.badParameterCode, operation: "create") }
         switch engine {
         case .libsrtp:
-            backend = .libsrtp(try LibSRTPSession(profile: profile, masterKeyAndSalt: masterKeyAndSalt,
-                                                  direction: direction))
+            libsrtp = try LibSRTPSession(profile: profile, masterKeyAndSalt: masterKeyAndSalt, direction: direction)
+            openSSL = nil
         case .openSSL:
-            backend = .openSSL(try EVPAESGCMSession(masterKeyAndSalt: masterKeyAndSalt, direction: direction))
+            openSSL = try EVPAESGCMSession(masterKeyAndSalt: masterKeyAndSalt, direction: direction)
+            libsrtp = nil
         }
         self.profile = profile
         self.direction = direction
@@ -90,39 +90,37 @@ public final class SRTPContext {
     /// - Returns: the SRTP packet's length.
     public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: profile.rtpTrailerLength, operation: "protect_rtp")
-        switch backend {
-        case .openSSL(let session): return try session.protectRTP(base, length: length)
-        case .libsrtp(let session): return try session.protectRTP(base, length: length)
-        }
+        if let done = try openSSL?.protectRTP(base, length: length) { return done }
+        guard let done = try libsrtp?.protectRTP(base, length: length) else { preconditionFailure("no SRTP session") }
+        return done
     }
 
     /// Authenticates, replay-checks and decrypts the SRTP packet in `buffer[0..<length]` in place.
     /// - Returns: the RTP packet's length.
     public func unprotectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: 0, operation: "unprotect_rtp")
-        switch backend {
-        case .openSSL(let session): return try session.unprotectRTP(base, length: length)
-        case .libsrtp(let session): return try session.unprotectRTP(base, length: length)
-        }
+        if let done = try openSSL?.unprotectRTP(base, length: length) { return done }
+        guard let done = try libsrtp?.unprotectRTP(base, length: length) else { preconditionFailure("no SRTP session") }
+        return done
     }
 
     /// Encrypts and authenticates the RTCP compound packet in `buffer[0..<length]` in place.
     /// `buffer.count - length` must be at least `profile.rtcpTrailerLength`.
     public func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: profile.rtcpTrailerLength, operation: "protect_rtcp")
-        switch backend {
-        case .openSSL(let session): return try session.protectRTCP(base, length: length)
-        case .libsrtp(let session): return try session.protectRTCP(base, length: length)
-        }
+        if let done = try openSSL?.protectRTCP(base, length: length) { return done }
+        guard let done = try libsrtp?.protectRTCP(base, length: length) else { preconditionFailure("no SRTP session") }
+        return done
     }
 
     /// Authenticates, replay-checks and decrypts the SRTCP packet in `buffer[0..<length]` in place.
     public func unprotectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: 0, operation: "unprotect_rtcp")
-        switch backend {
-        case .openSSL(let session): return try session.unprotectRTCP(base, length: length)
-        case .libsrtp(let session): return try session.unprotectRTCP(base, length: length)
+        if let done = try openSSL?.unprotectRTCP(base, length: length) { return done }
+        guard let done = try libsrtp?.unprotectRTCP(base, length: length) else {
+            preconditionFailure("no SRTP session")
         }
+        return done
     }
 
     @inline(__always)
