@@ -42,11 +42,9 @@ public final class SRTPContext {
     public let profile: SRTPProfile
     public let direction: Direction
     let engine: Engine
-    /// The engine's session: exactly one is set. Two `let`s called through `?.`, not an enum with payloads: a
-    /// payload (or an `if let` binding) is copied out, retained and released around every call, a pair per
-    /// forwarded copy; optional chaining on a stored `let` only borrows it.
-    private let openSSL: EVPAESGCMSession?
-    private let libsrtp: LibSRTPSession?
+    /// The engine's session, a stored `let` that each call only borrows. (An enum with the sessions as payloads
+    /// copied one out, and retained and released it, around every call: a pair per forwarded copy.)
+    private let session: any SRTPSession
 
     /// Room a caller must leave after a packet for `protectRTP` and `protectRTCP`, whatever the profile and engine:
     /// libsrtp's `SRTP_MAX_TRAILER_LEN` (tag + MKI) plus the 4-byte SRTCP index. A smaller slack works as long as
@@ -74,11 +72,9 @@ public final class SRTPContext {
         else { throw SRTPError(code: SRTPError.badParameterCode, operation: "create") }
         switch engine {
         case .libsrtp:
-            libsrtp = try LibSRTPSession(profile: profile, masterKeyAndSalt: masterKeyAndSalt, direction: direction)
-            openSSL = nil
+            session = try LibSRTPSession(profile: profile, masterKeyAndSalt: masterKeyAndSalt, direction: direction)
         case .openSSL:
-            openSSL = try EVPAESGCMSession(masterKeyAndSalt: masterKeyAndSalt, direction: direction)
-            libsrtp = nil
+            session = try EVPAESGCMSession(masterKeyAndSalt: masterKeyAndSalt, direction: direction)
         }
         self.profile = profile
         self.direction = direction
@@ -90,37 +86,27 @@ public final class SRTPContext {
     /// - Returns: the SRTP packet's length.
     public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: profile.rtpTrailerLength, operation: "protect_rtp")
-        if let done = try openSSL?.protectRTP(base, length: length) { return done }
-        guard let done = try libsrtp?.protectRTP(base, length: length) else { preconditionFailure("no SRTP session") }
-        return done
+        return try session.protectRTP(base, length: length)
     }
 
     /// Authenticates, replay-checks and decrypts the SRTP packet in `buffer[0..<length]` in place.
     /// - Returns: the RTP packet's length.
     public func unprotectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: 0, operation: "unprotect_rtp")
-        if let done = try openSSL?.unprotectRTP(base, length: length) { return done }
-        guard let done = try libsrtp?.unprotectRTP(base, length: length) else { preconditionFailure("no SRTP session") }
-        return done
+        return try session.unprotectRTP(base, length: length)
     }
 
     /// Encrypts and authenticates the RTCP compound packet in `buffer[0..<length]` in place.
     /// `buffer.count - length` must be at least `profile.rtcpTrailerLength`.
     public func protectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: profile.rtcpTrailerLength, operation: "protect_rtcp")
-        if let done = try openSSL?.protectRTCP(base, length: length) { return done }
-        guard let done = try libsrtp?.protectRTCP(base, length: length) else { preconditionFailure("no SRTP session") }
-        return done
+        return try session.protectRTCP(base, length: length)
     }
 
     /// Authenticates, replay-checks and decrypts the SRTCP packet in `buffer[0..<length]` in place.
     public func unprotectRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         let base = try checked(buffer, length: length, slack: 0, operation: "unprotect_rtcp")
-        if let done = try openSSL?.unprotectRTCP(base, length: length) { return done }
-        guard let done = try libsrtp?.unprotectRTCP(base, length: length) else {
-            preconditionFailure("no SRTP session")
-        }
-        return done
+        return try session.unprotectRTCP(base, length: length)
     }
 
     @inline(__always)
@@ -132,3 +118,14 @@ public final class SRTPContext {
         return base
     }
 }
+
+/// One direction of one SRTP session, whichever library runs it. `base` has the room `SRTPContext` checked.
+protocol SRTPSession: AnyObject {
+    func protectRTP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int
+    func unprotectRTP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int
+    func protectRTCP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int
+    func unprotectRTCP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int
+}
+
+extension LibSRTPSession: SRTPSession {}
+extension EVPAESGCMSession: SRTPSession {}
