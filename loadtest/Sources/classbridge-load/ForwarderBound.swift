@@ -31,9 +31,22 @@ enum ForwarderBound {
         try median(of: rounds) { try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds) }
     }
 
-    static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double) throws -> Double {
+    /// The bound, and the bound that also exchanges `control` (a compliant forwarder's least), alternated round by
+    /// round so that the VM's drift falls on both alike: the medians of `rounds` each.
+    static func measureWithControl(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic, cpus: FloorCPUs?,
+                                   seconds: Double, rounds: Int) throws -> (bare: Double, compliant: Double) {
+        var bare: [Double] = [], compliant: [Double] = []
+        for _ in 0..<rounds {
+            bare.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds))
+            compliant.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, control: control))
+        }
+        return (bare.sorted()[rounds / 2], compliant.sorted()[rounds / 2])
+    }
+
+    static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
+                        control: ControlTraffic? = nil) throws -> Double {
         let receivers = max(1, shape.receivers)
-        let sinks = (0..<receivers).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
+        let sinks = (0..<receivers + (control == nil ? 0 : 1)).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
         let inbound = cb_udp_bind_ipv4(0x7F00_0001, 0, 4 << 20, 4 << 20)
         let sender = cb_udp_bind_ipv4(0x7F00_0001, 0, 0, 4 << 20)
         defer { for fd in sinks + [inbound, sender] where fd >= 0 { cbl_close(fd) } }
@@ -41,8 +54,10 @@ enum ForwarderBound {
             throw LoadError("forwarder bound: cannot bind sockets")
         }
         let key = (0..<28).map { _ in UInt8.random(in: 0...255) }
-        let forwarder = try Forwarder(fd: inbound, key: key, ports: sinks.map { UInt16(cb_local_port($0)) },
-                                      cpu: cpus?.sender)
+        // With control traffic the last sink stands for the publishers' sockets: feedback and check responses.
+        let responder = try control.map { try ControlResponder(traffic: $0, port: UInt16(cb_local_port(sinks.last!))) }
+        let forwarder = try Forwarder(fd: inbound, key: key, ports: sinks.prefix(receivers).map { UInt16(cb_local_port($0)) },
+                                      cpu: cpus?.sender, control: responder)
         let reader = SinkReader(sinks: sinks, cpu: cpus?.reader)
         Thread { reader.run() }.start()
         defer { reader.stop() }
@@ -56,9 +71,13 @@ enum ForwarderBound {
         var sequence: UInt16 = 0, index = 0
         var next = cbl_monotonic_ns()
         let end = next + UInt64(seconds * 1e9)
+        var controlSender = control.map { ControlSender(traffic: $0, startNs: next) }
         while next < end {  // paced as the step's packets in; a late one leaves at once
             let now = cbl_monotonic_ns()
-            if next > now { usleep(UInt32((next - now) / 1000)) }
+            let due = min(next, controlSender?.nextNs ?? .max)
+            if due > now { usleep(UInt32((due - now) / 1000)); continue }
+            try controlSender?.sendDue(now: now, fd: sender, port: port, outbound: outbound, buffer: buffer)
+            guard now >= next else { continue }
             let packet = packets[index]
             index = (index + 1) % packets.count
             sequence &+= 1
@@ -69,7 +88,14 @@ enum ForwarderBound {
             next += gapNs
         }
         usleep(20_000)  // the last packets through
-        return forwarder.stop() / 1000 / Double(max(1, forwarder.copiesSent))
+        let cpuNs = forwarder.stop()
+        if let responder {
+            print(String(format: "  control traffic: %.0f SRTCP in, %.0f checks answered, %.0f SRTCP out a second "
+                         + "(%d copies of RTP)", Double(responder.rtcpIn) / seconds,
+                         Double(responder.checksAnswered) / seconds, Double(responder.rtcpOut) / seconds,
+                         forwarder.copiesSent))
+        }
+        return cpuNs / 1000 / Double(max(1, forwarder.copiesSent))
     }
 }
 
@@ -81,13 +107,15 @@ private final class Forwarder: @unchecked Sendable {
     private let cpu: Int32?
     private let inbound: SRTPContext
     private let outbound: [SRTPContext]
+    private let control: ControlResponder?
     private let running = Atomic<Bool>(true)
     private let cpuNs = Atomic<UInt64>(0)
     private let done = Atomic<Bool>(false)
     private(set) var copiesSent = 0
 
-    init(fd: Int32, key: [UInt8], ports: [UInt16], cpu: Int32?) throws {
+    init(fd: Int32, key: [UInt8], ports: [UInt16], cpu: Int32?, control: ControlResponder?) throws {
         self.fd = fd
+        self.control = control
         self.ports = ports
         self.cpu = cpu
         wakeFD = cb_eventfd()
@@ -112,6 +140,10 @@ private final class Forwarder: @unchecked Sendable {
             let received = slots.withUnsafeMutableBufferPointer { cb_recv_batch(fd, $0.baseAddress, 32) }
             for i in 0..<max(0, Int(received)) {
                 let packet = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: 2048)
+                if let control, control.handle(packet, length: Int(slots[i].length), inbound: inbound, batch: batch) {
+                    batch.send()
+                    continue
+                }
                 guard let length = try? inbound.unprotectRTP(packet, length: Int(slots[i].length)) else { continue }
                 for (receiver, port) in ports.enumerated() {
                     let copy = batch.nextSlot()
@@ -121,6 +153,10 @@ private final class Forwarder: @unchecked Sendable {
                     copiesSent += 1
                 }
                 batch.send()  // a packet's copies together, as the server sends them
+            }
+            if let control {  // as the server's timers run in a datagram's wake-up, in a send of their own
+                control.queueDue(now: cbl_monotonic_ns(), batch: batch)
+                batch.send()
             }
         }
         cpuNs.store(cbl_thread_cpu_ns() - start, ordering: .sequentiallyConsistent)

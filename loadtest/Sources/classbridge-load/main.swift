@@ -6,6 +6,7 @@ import Foundation
 ///   classbridge-load run SCENARIO [--http-port 8080] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
 ///                                 [--unpaced]
 ///   classbridge-load floor [--seconds S] [--sessions N] [--receivers N] [--interval-ms MS --cpus SENDER,READER]
+///                          [--control-rooms R]
 ///
 /// SCENARIO is a file or a name in loadtest/scenarios/ (lecture, meeting, audio, patrol, smoke).
 /// Exit status: 0 on success, 1 when the scenario's assertions fail or the run breaks, 2 on bad usage.
@@ -15,6 +16,7 @@ let usage = """
                                          [--unpaced]   (each video frame as one burst, not paced at 2.5 × its bitrate)
            classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
                                   [--interval-ms MS --cpus SENDER,READER]   (only the live floor in that shape, pinned)
+                                  [--control-rooms R]   (and the bound with the RTCP and STUN of R rooms, alternated)
     """
 var arguments = Array(CommandLine.arguments.dropFirst())
 let value = { (flag: String) -> String? in
@@ -33,8 +35,9 @@ do {
         let sessions = value("--sessions").flatMap(Int.init) ?? 1
         let receivers = value("--receivers").flatMap(Int.init) ?? 100
         let interval = value("--interval-ms").flatMap(Double.init)
+        let controlRooms = value("--control-rooms").flatMap(Int.init)
         let cpus = value("--cpus").map { $0.split(separator: ",").compactMap { Int32($0) } }
-        if interval != nil || cpus != nil {  // only the live floor and the forwarder bound, in that shape
+        if interval != nil || cpus != nil || controlRooms != nil {  // only the live floor and the forwarder bound, in that shape
             guard cpus == nil || cpus?.count == 2 else { print(usage); exit(2) }
             let pinned = cpus.map { FloorCPUs(sender: $0[0], reader: $0[1]) }
             // The bound's paced sender runs on this thread. In a pinned run it shares the reader's CPU (the whole
@@ -42,6 +45,19 @@ do {
             // share the forwarder's CPU, which read the bound about 40 % cheaper on this VM.
             if let pinned { _ = cbl_pin_thread(pinned.reader) }
             let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil)
+            if let rooms = controlRooms {
+                let packets = Floor.rtpPackets(video: video, audio: nil)
+                let floor = try Floor.measureLive(packets: packets, receivers: receivers, seconds: seconds / 5, rounds: 5,
+                                                  burstInterval: shape.burstIntervalUs / 1e6, cpus: pinned)
+                let (bare, compliant) = try ForwarderBound.measureWithControl(
+                    packets: packets, shape: shape, control: ControlTraffic(rooms: rooms), cpus: pinned,
+                    seconds: seconds / 5, rounds: 3)
+                print(String(format: "%d receivers, a packet every %.2f ms, control traffic of %d rooms: live floor "
+                             + "%.2f µs per copy; forwarder bound %.2f (floor ÷ bound %.0f %%), with the control "
+                             + "traffic %.2f (%.0f %%)", receivers, interval ?? 2, rooms, floor, bare,
+                             100 * floor / bare, compliant, 100 * floor / compliant))
+                exit(0)
+            }
             let (us, bound) = try ForwarderBound.measureWithFloor(packets: Floor.rtpPackets(video: video, audio: nil),
                                                                   shape: shape, cpus: pinned, seconds: seconds / 5)
             print(String(format: "%d receivers, a packet every %.2f ms, %@: live floor %.2f µs per packet, "
