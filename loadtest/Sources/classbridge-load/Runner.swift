@@ -155,6 +155,9 @@ final class Runner {
             results[results.count - 1].use(floor: shaped.floor, shape: shape, fixedFloor: fixedFloor,
                                            forwarderBound: shaped.bound)
             print(results.last!.row)
+            if let warning = StepResult.stealWarning(percent: measured.stealPercent, step: "\(scenario.name) \(label)") {
+                print(warning)
+            }
         }
         print("\n" + StepResult.header)
         for result in results { print(result.row) }

@@ -21,6 +21,14 @@ import WebRTC
         classbridge_rtp_forwarding_delay_seconds_count 1000
         """
 
+    @Test func aStepWithStealSaysItsCPUReadingsAreNotComparable() throws {
+        #expect(StepResult.stealWarning(percent: nil, step: "patrol R5") == nil)
+        #expect(StepResult.stealWarning(percent: 0.9, step: "patrol R5") == nil)
+        let warning = try #require(StepResult.stealWarning(percent: 7.25, step: "patrol R5 P1 S1"))
+        #expect(warning.contains("[patrol R5 P1 S1] steal 7.2 %"))
+        #expect(warning.contains("not comparable"))
+    }
+
     @Test func theDelayHistogramParsesAndGivesAWindowsPercentiles() throws {
         let after = try #require(ServerDelayHistogram.parse(Self.exposition))
         #expect(after.bounds == [5e-05, 0.0001, 0.001, 1.0, .infinity])
