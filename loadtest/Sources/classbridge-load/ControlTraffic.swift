@@ -58,9 +58,10 @@ struct ControlSender {
             nextReportNs += traffic.rtcpInIntervalNs
         }
         if now >= nextCheckNs {
-            let check = STUNMessage(type: .bindingRequest, transactionID: STUNMessage.randomTransactionID(), attributes: [
-                .username(ControlTraffic.username), .priority(0x6E00_1EFF), .iceControlling(42),
-            ]).serialize(integrityKey: ControlTraffic.iceKey, addFingerprint: true)
+            let check = STUNMessage(type: .bindingRequest, transactionID: STUNMessage.randomTransactionID(),
+                                    attributes: [.username(ControlTraffic.username), .priority(0x6E00_1EFF),
+                                                 .iceControlling(42)])
+                .serialize(integrityKey: ControlTraffic.iceKey, addFingerprint: true)
             _ = check.withUnsafeBytes { cb_send_ipv4(fd, $0.baseAddress, $0.count, 0x7F00_0001, port) }
             nextCheckNs += traffic.checkIntervalNs
         }
@@ -80,8 +81,8 @@ final class ControlResponder {
     init(traffic: ControlTraffic, port: UInt16) throws {
         self.traffic = traffic
         self.port = port
-        outbound = try SRTPContext(profile: .aeadAES128GCM,
-                                   masterKeyAndSalt: (0..<28).map { _ in UInt8.random(in: 0...255) }, direction: .outbound)
+        let key = (0..<28).map { _ in UInt8.random(in: 0...255) }
+        outbound = try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: key, direction: .outbound)
         // A typical 100 ms of one room's media: 16 packets, one lost.
         var arrivals: [(sequenceNumber: UInt16, arrivalMicros: Int64?)] = []
         for i in 0..<16 {
@@ -102,8 +103,9 @@ final class ControlResponder {
             let bytes = UnsafeRawBufferPointer(rebasing: packet[..<length])
             guard let check = try? STUNMessage(parsing: bytes), check.type == .bindingRequest,
                   STUNMessage.verifyIntegrity(bytes, key: ControlTraffic.iceKey) else { return true }
+            let mapped = TransportAddress(ip: .v4(0x7F00_0001), port: port)
             let answer = STUNMessage(type: .bindingSuccess, transactionID: check.transactionID,
-                                     attributes: [.xorMappedAddress(TransportAddress(ip: .v4(0x7F00_0001), port: port))])
+                                     attributes: [.xorMappedAddress(mapped)])
                 .serialize(integrityKey: ControlTraffic.iceKey, addFingerprint: true)
             let slot = batch.nextSlot()
             slot.copyBytes(from: answer)

@@ -38,7 +38,8 @@ enum ForwarderBound {
         var bare: [Double] = [], compliant: [Double] = []
         for _ in 0..<rounds {
             bare.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds))
-            compliant.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, control: control))
+            compliant.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds,
+                                         control: control))
         }
         return (bare.sorted()[rounds / 2], compliant.sorted()[rounds / 2])
     }
@@ -56,8 +57,8 @@ enum ForwarderBound {
         let key = (0..<28).map { _ in UInt8.random(in: 0...255) }
         // With control traffic the last sink stands for the publishers' sockets: feedback and check responses.
         let responder = try control.map { try ControlResponder(traffic: $0, port: UInt16(cb_local_port(sinks.last!))) }
-        let forwarder = try Forwarder(fd: inbound, key: key, ports: sinks.prefix(receivers).map { UInt16(cb_local_port($0)) },
-                                      cpu: cpus?.sender, control: responder)
+        let ports = sinks.prefix(receivers).map { UInt16(cb_local_port($0)) }
+        let forwarder = try Forwarder(fd: inbound, key: key, ports: ports, cpu: cpus?.sender, control: responder)
         let reader = SinkReader(sinks: sinks, cpu: cpus?.reader)
         Thread { reader.run() }.start()
         defer { reader.stop() }

@@ -82,19 +82,6 @@ struct StepResult: Codable {
     var serverLoopWaitPerWakeupUs: Double?
     /// CPU time the hypervisor took from this VM's vCPUs while they had work, as a share of all CPU time.
     var stealPercent: Double?
-
-    /// From this much steal on, a step's CPU readings are not comparable with other steps'. The server's CPU
-    /// readings rise with it: ten pinned patrol runs of one build (2026-12-06) read 62–72 µs per
-    /// packet at R5 with steal of 1.1 % or less, and 90–125 µs with 7–23 %.
-    static let stealLimitPercent = 1.0
-
-    /// A warning to print under a step's row when the hypervisor took too much of the VM's CPU during it.
-    static func stealWarning(percent: Double?, step: String) -> String? {
-        guard let percent, percent >= stealLimitPercent else { return nil }
-        return String(format: "  [%@] steal %.1f %%: the hypervisor ran something else for that share of this VM's "
-                      + "CPU time; this step's µs/pkt and floor ratio read high and are not comparable "
-                      + "(BENCHMARKS.md, \"Steal\")", step, percent)
-    }
     var serverCPUPercent: Double?
     var serverUsPerForwardedPacket: Double?
     /// The same split into user and kernel time (the kernel's share is mostly the loopback UDP path).
@@ -201,4 +188,19 @@ func machineDescription() -> (host: String, cpu: String) {
     let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }?
         .split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?"
     return (host, "\(model) × \(ProcessInfo.processInfo.activeProcessorCount)")
+}
+
+extension StepResult {
+    /// From this much steal on, a step's CPU readings are not comparable with other steps'. The server's CPU
+    /// readings rise with it: ten pinned patrol runs of one build (2026-12-06) read 62–72 µs per packet at R5 with
+    /// steal of 1.1 % or less, and 90–125 µs with 7–23 %.
+    static let stealLimitPercent = 1.0
+
+    /// A warning to print under a step's row when the hypervisor took too much of the VM's CPU during it.
+    static func stealWarning(percent: Double?, step: String) -> String? {
+        guard let percent, percent >= stealLimitPercent else { return nil }
+        return String(format: "  [%@] steal %.1f %%: the hypervisor ran something else for that share of this VM's "
+                      + "CPU time; this step's µs/pkt and floor ratio read high and are not comparable "
+                      + "(BENCHMARKS.md, \"Steal\")", step, percent)
+    }
 }

@@ -37,7 +37,8 @@ do {
         let interval = value("--interval-ms").flatMap(Double.init)
         let controlRooms = value("--control-rooms").flatMap(Int.init)
         let cpus = value("--cpus").map { $0.split(separator: ",").compactMap { Int32($0) } }
-        if interval != nil || cpus != nil || controlRooms != nil {  // only the live floor and the forwarder bound, in that shape
+        // Only the live floor and the forwarder bound (with the control traffic too: both bounds), in that shape.
+        if interval != nil || cpus != nil || controlRooms != nil {
             guard cpus == nil || cpus?.count == 2 else { print(usage); exit(2) }
             let pinned = cpus.map { FloorCPUs(sender: $0[0], reader: $0[1]) }
             // The bound's paced sender runs on this thread. In a pinned run it shares the reader's CPU (the whole
@@ -47,8 +48,8 @@ do {
             let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil)
             if let rooms = controlRooms {
                 let packets = Floor.rtpPackets(video: video, audio: nil)
-                let floor = try Floor.measureLive(packets: packets, receivers: receivers, seconds: seconds / 5, rounds: 5,
-                                                  burstInterval: shape.burstIntervalUs / 1e6, cpus: pinned)
+                let floor = try Floor.measureLive(packets: packets, receivers: receivers, seconds: seconds / 5,
+                                                  rounds: 5, burstInterval: shape.burstIntervalUs / 1e6, cpus: pinned)
                 let (bare, compliant) = try ForwarderBound.measureWithControl(
                     packets: packets, shape: shape, control: ControlTraffic(rooms: rooms), cpus: pinned,
                     seconds: seconds / 5, rounds: 3)
