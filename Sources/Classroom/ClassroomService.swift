@@ -157,11 +157,20 @@ final class LoopState: @unchecked Sendable {
         return (lesson.participants.count, lesson.participants.values.reduce(0) { $0 + $1.published.count })
     }
 
+    /// Most ticks find no router due: the wall clock (for reports) is read only for one that is, and ending an
+    /// emptied lesson waits until the walk is over.
     func tick(now: Double) {
-        let micros = MonotonicClock.unixMicros()
-        for (name, lesson) in lessons {
-            if lesson.isEmpty { end(name); continue }
-            lesson.router.tick(now: now, unixMicros: micros)
+        var micros: Int64?
+        var emptied = false
+        for lesson in lessons.values {
+            if lesson.isEmpty { emptied = true; continue }
+            guard now >= lesson.router.nextDue else { continue }
+            let wall = micros ?? MonotonicClock.unixMicros()
+            micros = wall
+            lesson.router.tick(now: now, unixMicros: wall)
+        }
+        if emptied {
+            for (name, lesson) in lessons where lesson.isEmpty { end(name) }
         }
     }
 

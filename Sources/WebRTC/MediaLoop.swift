@@ -109,7 +109,10 @@ public final class MediaLoop: @unchecked Sendable {
                 cb_eventfd_drain(wakeFD)
                 socket.sendingTogether { runJobs() }
             }
-            if ready & 1 != 0 { drainSocket() }
+            // One load of the weak reference per wake-up (it is a runtime call); nil once gone at shutdown, and
+            // then the loop must not spin.
+            let handler = self.handler
+            if ready & 1 != 0, let handler { drainSocket(into: handler) }
             let after = MonotonicClock.now()
             // Work arrived while the next tick was an idle one (a job may have made a transport): it comes soon.
             if ready > 0 && tickIsIdle {
@@ -119,7 +122,6 @@ public final class MediaLoop: @unchecked Sendable {
             // Awake for work anyway: a tick due within half an interval runs now instead of costing a wake-up of
             // its own (40 % of the loop's wake-ups at a light lesson). Timers run early, never later than before.
             if after >= nextTick - (ready > 0 ? tickInterval / 2 : 0) {
-                let handler = self.handler  // weak: gone at shutdown, and then the loop must not spin
                 socket.sendingTogether { handler?.tick(now: after) }
                 // The next one is due an interval after this one was due, not after it ran: an early tick must not
                 // make ticks more frequent (a busy loop would tick every 5 ms). A late one starts from now.
@@ -142,8 +144,7 @@ public final class MediaLoop: @unchecked Sendable {
         for job in pending { job() }
     }
 
-    private func drainSocket() {
-        guard let handler else { return }
+    private func drainSocket(into handler: any DatagramHandler) {
         // Bounded so timers and jobs still run under a flood.
         for _ in 0..<16 {
             let now = MonotonicClock.now()

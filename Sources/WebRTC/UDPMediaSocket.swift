@@ -22,6 +22,8 @@ public final class UDPMediaSocket: @unchecked Sendable {
     /// An IPv6 socket (which reaches IPv4 peers only if bound to `::`).
     public let isIPv6: Bool
     private let slots: UnsafeMutablePointer<cb_datagram>
+    /// The receive headers for `slots`, built once (`cb_recv_planned`).
+    private let plan: OpaquePointer
     private let storage: UnsafeMutableRawPointer
     private let outgoing: UnsafeMutablePointer<cb_outgoing>
     private let outgoingStorage: UnsafeMutableRawPointer
@@ -53,12 +55,20 @@ public final class UDPMediaSocket: @unchecked Sendable {
             slots[i].buffer = storage + i * Self.slotCapacity
             slots[i].capacity = Self.slotCapacity
         }
+        guard let plan = cb_recv_plan_create(slots, Int32(Self.batchSize)) else {
+            _ = Glibc.close(fd)
+            storage.deallocate()
+            slots.deallocate()
+            throw SocketError(operation: "allocate receive headers", errno: ENOMEM)
+        }
+        self.plan = plan
         outgoingStorage = .allocate(byteCount: Self.slotCapacity * Self.sendBatchSize, alignment: 16)
         outgoing = .allocate(capacity: Self.sendBatchSize)
     }
 
     deinit {
         _ = Glibc.close(fd)
+        cb_recv_plan_destroy(plan)
         storage.deallocate()
         slots.deallocate()
         outgoingStorage.deallocate()
@@ -72,7 +82,7 @@ public final class UDPMediaSocket: @unchecked Sendable {
     /// SRTP can decrypt in place; it is only valid during the call.
     @inline(__always)
     public func receiveBatch(_ body: (UnsafeMutableRawBufferPointer, TransportAddress, Int64) -> Void) -> Int {
-        let n = cb_recv_batch(fd, slots, Int32(Self.batchSize))
+        let n = cb_recv_planned(fd, plan)
         guard n > 0 else { return 0 }
         for i in 0..<Int(n) {
             var ip: UInt32 = 0

@@ -72,6 +72,21 @@ import WebRTC
         #expect(sender.sendErrors == 2)
     }
 
+    /// The receive headers are built once per socket and reset after each batch (`cb_recv_planned`): batch after
+    /// batch of other sizes, from two senders, every datagram still has its own length, source and arrival time.
+    @Test func batchAfterBatchEachDatagramHasItsLengthSourceAndArrivalTime() throws {
+        let other = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+        for (count, from) in [(3, sender), (1, other), (40, sender), (2, other), (1, sender)] {
+            for i in 0..<count { from.send([UInt8](repeating: UInt8(i), count: 100 + i), to: destination) }
+            var got: [(length: Int, port: UInt16, arrival: Int64)] = []
+            while receiver.receiveBatch({ bytes, source, arrival in
+                got.append((bytes.count, source.port, arrival))
+            }) > 0 {}
+            #expect(got.map(\.length) == (0..<count).map { 100 + $0 })
+            #expect(got.allSatisfy { $0.port == from.localPort && $0.arrival > 0 })
+        }
+    }
+
     @Test func aDatagramLargerThanASlotGoesAtOnceAfterWhatWasQueued() {
         sender.sendingTogether {
             send(0)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
@@ -12,22 +13,22 @@
 
 #define CB_MAX_BATCH 64
 
-int cb_recv_batch(int fd, cb_datagram *slots, int count) {
-    struct mmsghdr headers[CB_MAX_BATCH];
-    struct iovec iovs[CB_MAX_BATCH];
-    union { char bytes[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } control[CB_MAX_BATCH];
-    if (count > CB_MAX_BATCH) count = CB_MAX_BATCH;
-    memset(headers, 0, sizeof(struct mmsghdr) * (size_t)count);
-    for (int i = 0; i < count; i++) {
-        iovs[i].iov_base = slots[i].buffer;
-        iovs[i].iov_len = slots[i].capacity;
-        headers[i].msg_hdr.msg_iov = &iovs[i];
-        headers[i].msg_hdr.msg_iovlen = 1;
-        headers[i].msg_hdr.msg_name = &slots[i].peer;
-        headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
-        headers[i].msg_hdr.msg_control = control[i].bytes;
-        headers[i].msg_hdr.msg_controllen = sizeof control[i].bytes;
-    }
+typedef union { char bytes[CMSG_SPACE(sizeof(struct timespec))]; struct cmsghdr align; } cb_control;
+
+static void prepare(struct mmsghdr *header, struct iovec *iov, cb_control *control, cb_datagram *slot) {
+    memset(header, 0, sizeof *header);
+    iov->iov_base = slot->buffer;
+    iov->iov_len = slot->capacity;
+    header->msg_hdr.msg_iov = iov;
+    header->msg_hdr.msg_iovlen = 1;
+    header->msg_hdr.msg_name = &slot->peer;
+    header->msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+    header->msg_hdr.msg_control = control->bytes;
+    header->msg_hdr.msg_controllen = sizeof control->bytes;
+}
+
+// recvmmsg's results into the slots: lengths, source lengths and arrival times.
+static int receive(int fd, struct mmsghdr *headers, cb_datagram *slots, int count) {
     int n = recvmmsg(fd, headers, (unsigned int)count, MSG_DONTWAIT, NULL);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
@@ -44,6 +45,46 @@ int cb_recv_batch(int fd, cb_datagram *slots, int count) {
             slots[i].arrival_realtime_ns = (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
         }
     }
+    return n;
+}
+
+int cb_recv_batch(int fd, cb_datagram *slots, int count) {
+    struct mmsghdr headers[CB_MAX_BATCH];
+    struct iovec iovs[CB_MAX_BATCH];
+    cb_control control[CB_MAX_BATCH];
+    if (count > CB_MAX_BATCH) count = CB_MAX_BATCH;
+    for (int i = 0; i < count; i++) prepare(&headers[i], &iovs[i], &control[i], &slots[i]);
+    return receive(fd, headers, slots, count);
+}
+
+struct cb_recv_plan {
+    cb_datagram *slots;
+    int count;
+    int used;  // headers the last call filled, whose lengths and flags the kernel changed
+    struct mmsghdr headers[CB_MAX_BATCH];
+    struct iovec iovs[CB_MAX_BATCH];
+    cb_control control[CB_MAX_BATCH];
+};
+
+cb_recv_plan *cb_recv_plan_create(cb_datagram *slots, int count) {
+    cb_recv_plan *plan = calloc(1, sizeof *plan);
+    if (!plan) return NULL;
+    plan->slots = slots;
+    plan->count = count > CB_MAX_BATCH ? CB_MAX_BATCH : count;
+    for (int i = 0; i < plan->count; i++) prepare(&plan->headers[i], &plan->iovs[i], &plan->control[i], &slots[i]);
+    return plan;
+}
+
+void cb_recv_plan_destroy(cb_recv_plan *plan) { free(plan); }
+
+int cb_recv_planned(int fd, cb_recv_plan *plan) {
+    for (int i = 0; i < plan->used; i++) {
+        plan->headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+        plan->headers[i].msg_hdr.msg_controllen = sizeof plan->control[i].bytes;
+        plan->headers[i].msg_hdr.msg_flags = 0;
+    }
+    int n = receive(fd, plan->headers, plan->slots, plan->count);
+    plan->used = n > 0 ? n : 0;
     return n;
 }
 

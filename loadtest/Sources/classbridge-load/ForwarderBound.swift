@@ -133,12 +133,19 @@ private final class Forwarder: @unchecked Sendable {
         if let cpu { _ = cbl_pin_thread(cpu) }
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 2048, alignment: 16)
         defer { memory.deallocate() }
-        var slots = datagramSlots(in: memory, count: 32)
+        // The slots in memory of their own, and their receive headers built once, as the server's socket does.
+        let slots = UnsafeMutablePointer<cb_datagram>.allocate(capacity: 32)
+        slots.initialize(from: datagramSlots(in: memory, count: 32), count: 32)
+        guard let plan = cb_recv_plan_create(slots, 32) else { fatalError("forwarder bound: out of memory") }
+        defer {
+            cb_recv_plan_destroy(plan)
+            slots.deallocate()
+        }
         let batch = CopyBatch(fd: fd)
         let start = cbl_thread_cpu_ns()
         while running.load(ordering: .relaxed) {
             guard cb_poll2(fd, wakeFD, -1) & 1 != 0 else { continue }
-            let received = slots.withUnsafeMutableBufferPointer { cb_recv_batch(fd, $0.baseAddress, 32) }
+            let received = cb_recv_planned(fd, plan)
             for i in 0..<max(0, Int(received)) {
                 let packet = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: 2048)
                 if let control, control.handle(packet, length: Int(slots[i].length), inbound: inbound, batch: batch) {
