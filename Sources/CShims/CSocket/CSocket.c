@@ -84,7 +84,7 @@ int cb_recv_planned(int fd, cb_recv_plan *plan) {
         plan->headers[i].msg_hdr.msg_flags = 0;
     }
     int n = receive(fd, plan->headers, plan->slots, plan->count);
-    plan->used = n > 0 ? n : 0;
+    plan->used = n > 0 ? n : n < 0 ? plan->count : 0;  // after an error, reset them all: none left untouched by it
     return n;
 }
 
