@@ -58,12 +58,13 @@ public final class DownTrack {
         }
         let mapped = munger.map(ssrc: packet.ssrc, sequence: packet.sequenceNumber, timestamp: packet.timestamp,
                                 clockRate: receiver.codec.clockRate, now: now)
+        let out = sink.sendBuffer(orElse: scratch)
         let length = write(packet, from: receiver, sequence: mapped.sequence, timestamp: mapped.timestamp,
-                           payloadType: codec.payloadType, ssrc: ssrc, prefix: nil, now: now, into: scratch)
+                           payloadType: codec.payloadType, ssrc: ssrc, prefix: nil, now: now, into: out)
         guard length > 0 else { packetsDropped += 1; return }
         packetsSent &+= 1
         octetsSent &+= UInt32(truncatingIfNeeded: packet.payloadRange.count)
-        sink.sendRTP(scratch, length: length)
+        sink.sendRTP(out, length: length)
     }
 
     /// Unsubscribed: no source any more.
@@ -76,18 +77,19 @@ public final class DownTrack {
             guard let sourceSequence = munger.sourceSequence(of: outgoing),
                   let stored = buffer.packet(sourceSequence), let packet = RTPView(stored) else { continue }
             let timestamp = munger.outgoingTimestamp(packet.timestamp)
+            let out = sink.sendBuffer(orElse: scratch)
             let length: Int
             if let rtxPayloadType = codec.rtxPayloadType, let rtxSSRC {
                 rtxSequence &+= 1
                 length = write(packet, from: receiver, sequence: rtxSequence, timestamp: timestamp,
-                               payloadType: rtxPayloadType, ssrc: rtxSSRC, prefix: outgoing, now: now, into: scratch)
+                               payloadType: rtxPayloadType, ssrc: rtxSSRC, prefix: outgoing, now: now, into: out)
             } else {
                 length = write(packet, from: receiver, sequence: outgoing, timestamp: timestamp,
-                               payloadType: codec.payloadType, ssrc: ssrc, prefix: nil, now: now, into: scratch)
+                               payloadType: codec.payloadType, ssrc: ssrc, prefix: nil, now: now, into: out)
             }
             guard length > 0 else { continue }
             retransmitted += 1
-            sink.sendRTP(scratch, length: length)
+            sink.sendRTP(out, length: length)
         }
     }
 

@@ -5,7 +5,8 @@ import RTCP
 /// down tracks that carry them to subscribers. All on one media loop; nothing here locks or does I/O itself.
 public final class Router {
     public private(set) var peers: [String: PeerMedia] = [:]
-    /// One outgoing packet is built here at a time and handed to a sink, so forwarding allocates nothing.
+    /// One outgoing packet is built here at a time and handed to a sink, so forwarding allocates nothing. A sink
+    /// that offers memory of its own to build in (`PacketSink.sendBuffer`, a transport's send slot) gets it there.
     private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
     public private(set) var malformedRTCP = 0
     /// The earliest time `tick` has work: a peer's transport-cc feedback or reports, a receiver's NACK or key-frame

@@ -209,6 +209,13 @@ public final class PeerTransport: @unchecked Sendable {
 
     // MARK: Outbound
 
+    /// Inside the socket's `sendingTogether`, its next send slot: a packet built there is protected and sent
+    /// without another copy (one 1.2 KB copy less per forwarded video packet). Else `scratch`.
+    @inline(__always)
+    public func sendBuffer(orElse scratch: UnsafeMutableRawBufferPointer) -> UnsafeMutableRawBufferPointer {
+        socket.nextSendSlot() ?? scratch
+    }
+
     /// Protects `length` bytes of RTP in place and sends them. `buffer` must have room for the SRTP trailer.
     @inline(__always)
     public func sendRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) {

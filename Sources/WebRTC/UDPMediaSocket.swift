@@ -119,7 +119,19 @@ public final class UDPMediaSocket: @unchecked Sendable {
         return try body()
     }
 
-    /// Sends one datagram, or queues a copy of it inside `sendingTogether`.
+    /// Inside `sendingTogether`: the send slot the next queued datagram takes (`slotCapacity` bytes), so that a
+    /// packet can be built and protected where it is sent from. A `send` of bytes at the start of this slot then
+    /// queues them without a copy. Nil outside `sendingTogether`. Valid until the next `send` on this socket.
+    @inline(__always)
+    public func nextSendSlot() -> UnsafeMutableRawBufferPointer? {
+        guard queueing else { return nil }
+        if queued == Self.sendBatchSize { flush() }
+        return UnsafeMutableRawBufferPointer(start: outgoingStorage + queued * Self.slotCapacity,
+                                             count: Self.slotCapacity)
+    }
+
+    /// Sends one datagram, or queues it inside `sendingTogether`: a copy of it, unless it was built in
+    /// `nextSendSlot()`.
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer, to address: TransportAddress) {
         guard let base = bytes.baseAddress, var datagram = datagram(to: address) else { sendErrors += 1; return }
@@ -132,7 +144,7 @@ public final class UDPMediaSocket: @unchecked Sendable {
         }
         if queued == Self.sendBatchSize { flush() }
         let slot = outgoingStorage + queued * Self.slotCapacity
-        slot.copyMemory(from: base, byteCount: bytes.count)
+        if slot != UnsafeMutableRawPointer(mutating: base) { slot.copyMemory(from: base, byteCount: bytes.count) }
         datagram.buffer = UnsafeRawPointer(slot)
         outgoing[queued] = datagram
         queued += 1

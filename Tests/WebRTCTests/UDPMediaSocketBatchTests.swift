@@ -87,6 +87,29 @@ import WebRTC
         }
     }
 
+    /// A datagram built in the slot `nextSendSlot` offers goes as built, in order with copied ones, across a full
+    /// batch (the slot after the 64th is the first again, once the 64 have gone).
+    @Test func datagramsBuiltInTheirSendSlotLeaveAsBuiltAndInOrder() throws {
+        sender.sendingTogether {
+            for i in 0..<150 {
+                if i % 3 == 0 { send(i); continue }  // copied into its slot
+                let slot = try! #require(sender.nextSendSlot())
+                let length = 100 + i % 900
+                slot.initializeMemory(as: UInt8.self, repeating: UInt8(truncatingIfNeeded: i))
+                slot[0] = UInt8(i >> 8)
+                slot[1] = UInt8(truncatingIfNeeded: i)
+                sender.send(UnsafeRawBufferPointer(rebasing: slot[0..<length]), to: destination)
+            }
+        }
+        #expect(received() == Array(0..<150))
+        #expect(sender.sendErrors == 0)
+    }
+
+    @Test func outsideABlockThereIsNoSendSlotToBuildIn() {
+        #expect(sender.nextSendSlot() == nil)
+        sender.sendingTogether { #expect(sender.nextSendSlot()?.count == UDPMediaSocket.slotCapacity) }
+    }
+
     @Test func aDatagramLargerThanASlotGoesAtOnceAfterWhatWasQueued() {
         sender.sendingTogether {
             send(0)
