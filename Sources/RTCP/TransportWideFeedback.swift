@@ -86,7 +86,7 @@ public struct TransportWideFeedback: Equatable, Sendable {
         }
     }
 
-    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
@@ -149,27 +149,32 @@ public struct TransportWideFeedback: Equatable, Sendable {
     /// last vector are 0 (receivers stop at the status count).
     static func chunks(_ symbols: [UInt8]) -> [UInt16] {
         var chunks: [UInt16] = []
+        symbols.withUnsafeBufferPointer { forEachChunk($0) { chunks.append($0) } }
+        return chunks
+    }
+
+    /// `chunks`, one at a time and without allocating (`write` uses it twice: to size the message, then to fill it).
+    static func forEachChunk(_ symbols: UnsafeBufferPointer<UInt8>, _ body: (UInt16) -> Void) {
         var i = 0
         while i < symbols.count {
             var run = 1
             while i + run < symbols.count, symbols[i + run] == symbols[i], run < 0x1FFF { run += 1 }
             let left = symbols.count - i
             if run >= 7 || run == left {
-                chunks.append(UInt16(symbols[i]) << 13 | UInt16(run))
+                body(UInt16(symbols[i]) << 13 | UInt16(run))
                 i += run
-            } else if left > 7, symbols[i ..< i + min(14, left)].allSatisfy({ $0 <= 1 }) {
+            } else if left > 7, UnsafeBufferPointer(rebasing: symbols[i ..< i + min(14, left)]).allSatisfy({ $0 <= 1 }) {
                 var chunk: UInt16 = 0x8000
                 for k in 0 ..< min(14, left) { chunk |= UInt16(symbols[i + k]) << (13 - k) }
-                chunks.append(chunk)
+                body(chunk)
                 i += min(14, left)
             } else {
                 var chunk: UInt16 = 0xC000
                 for k in 0 ..< min(7, left) { chunk |= UInt16(symbols[i + k]) << (12 - 2 * k) }
-                chunks.append(chunk)
+                body(chunk)
                 i += min(7, left)
             }
         }
-        return chunks
     }
 
     func serialize(into out: inout [UInt8]) {

@@ -1,10 +1,13 @@
 /// Where the SFU sends packets: a peer's transport (SRTP + UDP). The SFU never sees sockets or keys.
 public protocol PacketSink: AnyObject {
-    /// Where to build the next packet for `sendRTP`: memory the sink sends from without copying it (a socket's
-    /// send slot), or else `scratch`. Valid until the sink's next send.
+    /// Where to build the next packet for `sendRTP` or `sendRTCP(_:length:)`: memory the sink sends from without
+    /// copying it (a socket's send slot), or else `scratch`. Valid until the sink's next send.
     func sendBuffer(orElse scratch: UnsafeMutableRawBufferPointer) -> UnsafeMutableRawBufferPointer
     /// Protects and sends `length` bytes of RTP. `buffer` has at least `trailerRoom` bytes after the packet.
     func sendRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int)
+    /// Protects and sends `length` bytes of RTCP (a compound packet). `buffer` has at least `trailerRoom` bytes
+    /// after it.
+    func sendRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int)
     /// Protects and sends one RTCP compound packet.
     func sendRTCP(_ packet: [UInt8])
 }
@@ -12,6 +15,8 @@ public protocol PacketSink: AnyObject {
 extension PacketSink {
     /// A sink that copies what it sends: build in the caller's scratch.
     public func sendBuffer(orElse scratch: UnsafeMutableRawBufferPointer) -> UnsafeMutableRawBufferPointer { scratch }
+
+    public func sendRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) { sendRTCP(Array(buffer[0..<length])) }
 }
 
 public enum MediaKind: String, Sendable, Hashable {

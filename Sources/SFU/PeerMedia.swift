@@ -20,7 +20,7 @@ public final class PeerMedia {
 
     /// Header extension ids of this peer's transport as a publisher (mid, transport-cc).
     public var publisherExtensionIDs = HeaderExtensionIDs()
-    var feedbackRecorder = TransportFeedbackRecorder()
+    let feedbackRecorder = TransportFeedbackRecorder()
     /// When the Router next sends this peer RTCP reports and transport-cc feedback (its first tick: at once).
     var nextReport = 0.0
     var nextTransportFeedback = 0.0

@@ -178,10 +178,7 @@ public final class Router {
             if !peer.receivers.isEmpty {  // only publishers get transport-cc feedback
                 if now >= peer.nextTransportFeedback {
                     peer.nextTransportFeedback = now + Self.transportFeedbackInterval
-                    if let media = peer.receivers.first?.ssrc,
-                       let feedback = peer.feedbackRecorder.makeFeedback(senderSSRC: peer.rtcpSSRC, mediaSSRC: media) {
-                        peer.sink.sendRTCP(RTCPCompound.serialize([.transportWideFeedback(feedback)]))
-                    }
+                    if let media = peer.receivers.first?.ssrc { sendTransportFeedback(to: peer, mediaSSRC: media) }
                 }
                 next = min(next, peer.nextTransportFeedback)
             }
@@ -193,6 +190,15 @@ public final class Router {
             next = min(next, peer.nextReport)
         }
         nextDue = next
+    }
+
+    /// Written where the transport sends it from, and protected there: no allocation, no copy.
+    private func sendTransportFeedback(to peer: PeerMedia, mediaSSRC: UInt32) {
+        let out = peer.sink.sendBuffer(orElse: scratch)
+        let room = UnsafeMutableRawBufferPointer(rebasing: out[0..<(out.count - PeerMedia.trailerRoom)])
+        guard let length = peer.feedbackRecorder.writeFeedback(senderSSRC: peer.rtcpSSRC, mediaSSRC: mediaSSRC,
+                                                               into: room) else { return }
+        peer.sink.sendRTCP(out, length: length)
     }
 
     /// Sender reports for what we send the peer; receiver reports for what it publishes.

@@ -229,15 +229,20 @@ public final class PeerTransport: @unchecked Sendable {
     }
 
     public func sendRTCP(_ bytes: [UInt8]) {
-        guard state == .connected, let srtpOut, let address = ice.selectedAddress,
-              bytes.count + SRTPContext.maxTrailerLength <= rtcpScratch.count else { return }
+        guard state == .connected, bytes.count + SRTPContext.maxTrailerLength <= rtcpScratch.count else { return }
         rtcpScratch.copyBytes(from: bytes)
-        guard let protected = try? srtpOut.protectRTCP(rtcpScratch, length: bytes.count) else {
+        sendRTCP(rtcpScratch, length: bytes.count)
+    }
+
+    /// Protects `length` bytes of RTCP in place and sends them. `buffer` must have room for the SRTCP trailer.
+    public func sendRTCP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) {
+        guard state == .connected, let srtpOut, let address = ice.selectedAddress else { return }
+        guard let protected = try? srtpOut.protectRTCP(buffer, length: length) else {
             counted.protectFailures += 1
             return
         }
         counted.rtcpSent += 1
-        socket.send(UnsafeRawBufferPointer(rebasing: rtcpScratch[0..<protected]), to: address)
+        socket.send(UnsafeRawBufferPointer(rebasing: buffer[0..<protected]), to: address)
     }
 
     /// Room an outbound RTP buffer needs after the packet for the SRTP trailer.

@@ -30,6 +30,53 @@ import TestSupport
     }
 
     /// pion/rtcp's TestTransportLayerCC_Unmarshal "example6": a 2-bit vector and a run longer than the count.
+    /// What `write` writes straight into a buffer, from arrival times (negative: not received).
+    static func written(_ arrivals: [Int64], base: UInt16, count: UInt8, room: Int = 4096) -> [UInt8]? {
+        var out = [UInt8](repeating: 0xEE, count: room)
+        var symbols = [UInt8](repeating: 0, count: arrivals.count)
+        let length = arrivals.withUnsafeBufferPointer { arrivals in
+            symbols.withUnsafeMutableBufferPointer { symbols in
+                out.withUnsafeMutableBytes {
+                    TransportWideFeedback.write(senderSSRC: 1, mediaSSRC: 2, baseSequenceNumber: base,
+                                                feedbackPacketCount: count, arrivalsMicros: arrivals,
+                                                symbols: symbols, into: $0)
+                }
+            }
+        }
+        return length.map { Array(out[0..<$0]) }
+    }
+
+    @Test func writeWritesTheAnnotatedBytes() {
+        #expect(Self.written([1_000_000, 1_000_500, -1, 1_100_000, 1_099_000], base: 100, count: 7) == Self.built)
+        #expect(Self.written([1_000_000, 1_000_500, -1, 1_100_000, 1_099_000], base: 100, count: 7, room: 27) == nil)
+    }
+
+    /// Random runs of small, large, negative and missing deltas, across the 24-bit reference time's wrap and the
+    /// 16-bit delta's clamp: `write` writes what `build` and `serialize` make, byte for byte.
+    @Test func writeMatchesBuildAndSerialize() {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<300 {
+            let count = Int.random(in: 1...400, using: &generator)
+            var time = round % 3 == 0 ? (1 << 24) * 64_000 - 1_000_000 : Int64.random(in: 0...10_000_000_000)
+            var arrivals: [Int64] = []
+            for _ in 0..<count {
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0: arrivals.append(-1); continue
+                case 1: time += Int64.random(in: -100_000...100_000, using: &generator)
+                case 2: time += Int64.random(in: 8_000_000...9_000_000, using: &generator)  // beyond the clamp
+                default: time += Int64.random(in: 0...20_000, using: &generator)
+                }
+                arrivals.append(max(time, 0))
+            }
+            let base = UInt16.random(in: 0...UInt16.max, using: &generator)
+            let feedback = TransportWideFeedback.build(
+                senderSSRC: 1, mediaSSRC: 2, feedbackPacketCount: UInt8(truncatingIfNeeded: round),
+                arrivals: arrivals.enumerated().map { (base &+ UInt16(truncatingIfNeeded: $0), $1 >= 0 ? $1 : nil) })
+            let expected = RTCPCompound.serialize([.transportWideFeedback(feedback)])
+            #expect(Self.written(arrivals, base: base, count: UInt8(truncatingIfNeeded: round)) == expected)
+        }
+    }
+
     @Test func parseKnownExample() throws {
         let bytes: [UInt8] = [
             0xAF, 0xCD, 0x00, 0x07,  // V=2 P=1 FMT=15 | PT=205 | length 7 (32 bytes)
