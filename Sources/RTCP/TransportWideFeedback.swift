@@ -65,10 +65,8 @@ public struct TransportWideFeedback: Equatable, Sendable {
                 packets.append(TWCCPacketStatus(sequenceNumber: arrival.sequenceNumber, arrivalDeltaTicks: nil))
                 continue
             }
-            let ticks = floorDivide(micros, tickMicros)
-            let delta = min(max(ticks - previousTicks, Int64(Int16.min)), Int64(Int16.max))
-            previousTicks += delta
-            packets.append(TWCCPacketStatus(sequenceNumber: arrival.sequenceNumber, arrivalDeltaTicks: Int(delta)))
+            let delta = clampedDelta(micros, after: &previousTicks)
+            packets.append(TWCCPacketStatus(sequenceNumber: arrival.sequenceNumber, arrivalDeltaTicks: delta))
         }
         let wrapped = Int32(truncatingIfNeeded: referenceUnits << 8) >> 8  // low 24 bits, sign-extended
         return TransportWideFeedback(

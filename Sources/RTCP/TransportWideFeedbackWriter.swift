@@ -64,10 +64,10 @@ extension TransportWideFeedback {
         return length
     }
 
-    /// The delta in ticks from `previousTicks` to `micros`, clamped to what 16 bits carry, as `build` computes it;
+    /// The delta in ticks from `previousTicks` to `micros`, clamped to what 16 bits carry (`build` and `write`);
     /// moves `previousTicks` on by it.
     @inline(__always)
-    private static func clampedDelta(_ micros: Int64, after previousTicks: inout Int64) -> Int {
+    static func clampedDelta(_ micros: Int64, after previousTicks: inout Int64) -> Int {
         let ticks = floorDivide(micros, tickMicros)
         let delta = min(max(ticks - previousTicks, Int64(Int16.min)), Int64(Int16.max))
         previousTicks += delta
