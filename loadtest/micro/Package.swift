@@ -9,6 +9,10 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
     .deletingLastPathComponent()
 let rootIdentity = root.lastPathComponent.lowercased()
 
+// As the server's hot-path modules are built: without run-time exclusivity checks, which would otherwise be the
+// probe's own cost inside the timed path (a cold `swift_beginAccess` reaches thread-local storage).
+let unchecked: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+
 let package = Package(
     name: "ClassBridgeMicroBenchmarks",
     platforms: [.macOS(.v15)],
@@ -17,15 +21,36 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "ForwardingHotPath",
+        .target(
+            name: "HotPathFixtures",
             dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "SFU", package: rootIdentity),
                 .product(name: "ClassBridgeProtocols", package: rootIdentity),
             ],
+            path: "Benchmarks/HotPathFixtures",
+            swiftSettings: unchecked
+        ),
+        .executableTarget(
+            name: "ForwardingHotPath",
+            dependencies: [
+                "HotPathFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SFU", package: rootIdentity),
+            ],
             path: "Benchmarks/ForwardingHotPath",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Not a benchmark: the hot path with the caches and TLB emptied before each packet (`swift run -c release
+        // cold-path`), what the media loop meets after a sleep at a light step.
+        .executableTarget(
+            name: "cold-path",
+            dependencies: [
+                "HotPathFixtures",
+                .product(name: "SFU", package: rootIdentity),
+                .product(name: "ClassBridgeProtocols", package: rootIdentity),
+            ],
+            path: "Probes/ColdPath",
+            swiftSettings: unchecked
         ),
     ]
 )
