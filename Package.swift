@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "SignalingWire", swiftSettings: strict),
 
         // Thin wrappers over the C libraries; no C type in their public API.
-        .target(name: "SRTP", dependencies: ["CSRTP", "COpenSSL"], swiftSettings: hotPath),
+        .target(name: "SRTP", dependencies: ["RTP", "CSRTP", "COpenSSL"], swiftSettings: hotPath),
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strict),
 
         // One peer's transport: UDP media loop, demux, ICE + DTLS + SRTP. Knows nothing of rooms.

@@ -12,11 +12,11 @@ public final class PeerMedia {
     public let rtcpSSRC = UInt32.random(in: 1...UInt32.max)
 
     public internal(set) var receivers: [Receiver] = []
-    var receiversBySSRC: [UInt32: Receiver] = [:]
-    var receiversByRTXSSRC: [UInt32: Receiver] = [:]
+    let receiversBySSRC = SSRCTable<Receiver>()
+    let receiversByRTXSSRC = SSRCTable<Receiver>()
     var receiversByMid: [String: Receiver] = [:]
     public internal(set) var downTracks: [DownTrack] = []
-    var downTracksBySSRC: [UInt32: DownTrack] = [:]
+    let downTracksBySSRC = SSRCTable<DownTrack>()
 
     /// Header extension ids of this peer's transport as a publisher (mid, transport-cc).
     public var publisherExtensionIDs = HeaderExtensionIDs()

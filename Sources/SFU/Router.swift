@@ -70,8 +70,8 @@ public final class Router {
         // Its down tracks end with it: out of the subscribers' tables too, not just cut off from the source.
         for track in receiver.downTracks { unsubscribe(track) }
         peer.receivers.removeAll { $0 === receiver }
-        peer.receiversBySSRC = peer.receiversBySSRC.filter { $0.value !== receiver }
-        peer.receiversByRTXSSRC = peer.receiversByRTXSSRC.filter { $0.value !== receiver }
+        peer.receiversBySSRC.removeAll { $0 === receiver }
+        peer.receiversByRTXSSRC.removeAll { $0 === receiver }
         peer.receiversByMid = peer.receiversByMid.filter { $0.value !== receiver }
     }
 
@@ -93,7 +93,7 @@ public final class Router {
         track.end()
         let subscriber = track.subscriber
         subscriber.downTracks.removeAll { $0 === track }
-        subscriber.downTracksBySSRC = subscriber.downTracksBySSRC.filter { $0.value !== track }
+        subscriber.downTracksBySSRC.removeAll { $0 === track }
     }
 
     // MARK: Packets

@@ -1,11 +1,12 @@
 internal import COpenSSL
+import RTP
 
 /// AEAD_AES_128_GCM SRTP and SRTCP (RFC 7714) over OpenSSL EVP: one direction of one session, any SSRC.
 ///
 /// Keys come from the RFC 3711 §4.3 KDF (AES-128-CTR, key derivation rate 0) as libsrtp derives them: the 12-byte
 /// master salt is zero-padded to 14 bytes. One `EVP_CIPHER_CTX` for RTP and one for RTCP are keyed once here; per
 /// packet only the IV is set, so nothing is allocated per packet (after the first packet of an SSRC, which adds
-/// that SSRC's state to a dictionary). Buffer room and bounds are checked by `SRTPContext` before calling in.
+/// that SSRC's state to a table). Buffer room and bounds are checked by `SRTPContext` before calling in.
 final class EVPAESGCMSession {
     static let tagLength = 16
     private static let saltLength = 12
@@ -18,9 +19,9 @@ final class EVPAESGCMSession {
     private let rtcpSalt: (high: UInt32, low: UInt64)
 
     /// Per SSRC: ROC estimate (+ replay window, inbound) for SRTP; last SRTCP index sent, or the SRTCP window.
-    private var rtpStreams: [UInt32: SRTPIndexTracker] = [:]
-    private var rtcpSent: [UInt32: UInt32] = [:]
-    private var rtcpReceived: [UInt32: SRTCPReplayWindow] = [:]
+    private let rtpStreams = SSRCTable<SRTPIndexTracker>()
+    private let rtcpSent = SSRCTable<UInt32>()
+    private let rtcpReceived = SSRCTable<SRTCPReplayWindow>()
 
     init(masterKeyAndSalt: [UInt8], direction: SRTPContext.Direction) throws(SRTPError) {
         guard masterKeyAndSalt.count == 16 + Self.saltLength else {
@@ -64,14 +65,14 @@ final class EVPAESGCMSession {
         let sequence = UInt16(bigEndian: base.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
         let ssrc = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
         // No outbound replay check: a NACKed packet may be protected again (libsrtp's allow_repeat_tx).
-        let slot = rtpStreams.index(forKey: ssrc)
-        var tracker = slot.map { rtpStreams.values[$0] } ?? SRTPIndexTracker(tracksReplays: false)
+        let slot = rtpStreams.slot(of: ssrc)
+        var tracker = slot.map { rtpStreams[slot: $0] } ?? SRTPIndexTracker(tracksReplays: false)
         let (index, delta) = tracker.estimate(sequence: sequence)
         let iv = Self.rtpIV(salt: rtpSalt, ssrc: ssrc, index: index)
         try seal(rtpCipher, iv: iv, base, aadLength: headerLength, extraAAD: nil, dataEnd: length,
                  operation: "protect_rtp")
         tracker.add(index: index, delta: delta)
-        if let slot { rtpStreams.values[slot] = tracker } else { rtpStreams[ssrc] = tracker }
+        if let slot { rtpStreams[slot: slot] = tracker } else { rtpStreams[ssrc] = tracker }
         return length + Self.tagLength
     }
 
@@ -83,11 +84,11 @@ final class EVPAESGCMSession {
         }
         let sequence = UInt16(bigEndian: base.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
         let ssrc = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        let slot = rtpStreams.index(forKey: ssrc)
+        let slot = rtpStreams.slot(of: ssrc)
         let (index, delta): (UInt64, Int64)
         if let slot {
-            (index, delta) = rtpStreams.values[slot].estimate(sequence: sequence)
-            if let code = rtpStreams.values[slot].check(index: index, delta: delta) {
+            (index, delta) = rtpStreams[slot: slot].estimate(sequence: sequence)
+            if let code = rtpStreams[slot: slot].check(index: index, delta: delta) {
                 throw SRTPError(code: code, operation: operation)
             }
         } else {
@@ -99,7 +100,7 @@ final class EVPAESGCMSession {
                  operation: operation)
         // Authenticated: only now does the packet move the stream's state.
         if let slot {
-            rtpStreams.values[slot].add(index: index, delta: delta)
+            rtpStreams[slot: slot].add(index: index, delta: delta)
         } else {
             var tracker = SRTPIndexTracker(tracksReplays: true)
             tracker.add(index: index, delta: delta)
@@ -135,8 +136,8 @@ final class EVPAESGCMSession {
         let word = base + length - 4
         let eAndIndex = UInt32(bigEndian: word.loadUnaligned(as: UInt32.self))
         let index = eAndIndex & 0x7fff_ffff
-        let slot = rtcpReceived.index(forKey: ssrc)
-        if let slot, let code = rtcpReceived.values[slot].check(index) {
+        let slot = rtcpReceived.slot(of: ssrc)
+        if let slot, let code = rtcpReceived[slot: slot].check(index) {
             throw SRTPError(code: code, operation: operation)
         }
         let dataEnd = length - 4 - Self.tagLength
@@ -146,7 +147,7 @@ final class EVPAESGCMSession {
         try open(rtcpCipher, iv: iv, base, aadLength: encrypted ? 8 : dataEnd, extraAAD: UnsafeRawPointer(word),
                  dataEnd: dataEnd, operation: operation)
         if let slot {
-            rtcpReceived.values[slot].add(index)
+            rtcpReceived[slot: slot].add(index)
         } else {
             var window = SRTCPReplayWindow()
             window.add(index)
