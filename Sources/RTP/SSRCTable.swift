@@ -4,7 +4,7 @@
 /// Why not `Dictionary`: a lookup there runs the seeded SipHash through `Hasher` in the standard library, and a
 /// mutation its copy-on-write check. Met cold, as the media loop meets them after each sleep at a light step, those
 /// were a tenth of the SFU's cold path and a sixth of an SRTP unprotect (`loadtest/micro` cold-path, BENCHMARKS.md
-/// "The hot path, cold"). SSRCs are chosen at random by their senders, so they need no hashing against collisions.
+/// "The hot path, cold"). Its multiplier is random per table (and odd), so a peer cannot choose SSRCs that collide.
 /// A class, so that it is never copied: its owner keeps one for its lifetime. Inlinable, so that its users get it
 /// specialized for their value type instead of calling generic code through metadata.
 public final class SSRCTable<Value> {
@@ -14,11 +14,16 @@ public final class SSRCTable<Value> {
     @usableFromInline var values: UnsafeMutablePointer<Value>
     @usableFromInline var capacity: Int
     @usableFromInline var shift: UInt32
+    @usableFromInline let multiplier: UInt32
     public private(set) var count = 0
 
     @usableFromInline static var empty: UInt64 { .max }
 
-    public init() {
+    public convenience init() { self.init(multiplier: .random(in: 0...UInt32.max)) }
+
+    /// `multiplier` fixed, for tests that need keys to collide.
+    init(multiplier: UInt32) {
+        self.multiplier = multiplier | 1
         capacity = 8
         shift = 32 - 3
         keys = .allocate(capacity: capacity)
@@ -34,9 +39,9 @@ public final class SSRCTable<Value> {
 
     @inlinable public var isEmpty: Bool { count == 0 }
 
-    /// Fibonacci hashing: the top bits of the SSRC times 2³² / φ.
+    /// Multiply-shift hashing: the top bits of the SSRC times the table's odd multiplier.
     @inlinable @inline(__always)
-    func home(of ssrc: UInt32) -> Int { Int((ssrc &* 0x9E37_79B1) >> shift) }
+    func home(of ssrc: UInt32) -> Int { Int((ssrc &* multiplier) >> shift) }
 
     /// The slot holding `ssrc`, for reading or changing its value in place (`subscript(slot:)`), or nil.
     @inlinable @inline(__always)

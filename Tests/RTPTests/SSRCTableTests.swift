@@ -1,5 +1,5 @@
 import Testing
-import RTP
+@testable import RTP
 
 @Suite struct SSRCTableTests {
     final class Tracked {
@@ -38,10 +38,10 @@ import RTP
         #expect(table.slot(of: 43) == nil)
     }
 
-    /// Keys that share a home slot at the first capacity (8 slots: the top three bits of ssrc × 0x9E3779B1),
+    /// Keys that share a home slot at the first capacity (8 slots: the top three bits of ssrc × the multiplier),
     /// the first removed: the entries after it in their run must stay reachable.
     @Test func removalKeepsARunReachable() {
-        let table = SSRCTable<Int>()
+        let table = SSRCTable<Int>(multiplier: 0x9E37_79B1)
         let run = Array((UInt32(0)...).lazy.filter { ($0 &* 0x9E37_79B1) >> 29 == 0 }.prefix(3))
         for (index, ssrc) in run.enumerated() { table[ssrc] = index }
         table[run[0]] = nil
@@ -74,6 +74,13 @@ import RTP
         model = model.filter { $0.value % 2 != 0 }
         #expect(table.count == model.count)
         for key in keys { #expect(table[key] == model[key]) }
+    }
+
+    /// Two tables place the same keys differently: their multipliers are drawn at random.
+    @Test func tablesDrawTheirOwnMultiplier() {
+        let multipliers = Set((0..<8).map { _ in SSRCTable<Int>().multiplier })
+        #expect(multipliers.count > 1)
+        #expect(multipliers.allSatisfy { $0 % 2 == 1 })
     }
 
     @Test func releasesItsValues() {
