@@ -55,9 +55,8 @@ public struct TransportWideFeedback: Equatable, Sendable {
         senderSSRC: UInt32, mediaSSRC: UInt32, feedbackPacketCount: UInt8,
         arrivals: [(sequenceNumber: UInt16, arrivalMicros: Int64?)]
     ) -> TransportWideFeedback {
-        let firstArrival = arrivals.lazy.compactMap(\.arrivalMicros).first ?? 0
-        let referenceUnits = floorDivide(firstArrival, referenceTimeUnitMicros)
-        var previousTicks = referenceUnits * (referenceTimeUnitMicros / tickMicros)
+        let reference = reference(firstArrival: arrivals.lazy.compactMap(\.arrivalMicros).first ?? 0)
+        var previousTicks = reference.ticks
         var packets: [TWCCPacketStatus] = []
         packets.reserveCapacity(arrivals.count)
         for arrival in arrivals {
@@ -68,7 +67,7 @@ public struct TransportWideFeedback: Equatable, Sendable {
             let delta = clampedDelta(micros, after: &previousTicks)
             packets.append(TWCCPacketStatus(sequenceNumber: arrival.sequenceNumber, arrivalDeltaTicks: delta))
         }
-        let wrapped = Int32(truncatingIfNeeded: referenceUnits << 8) >> 8  // low 24 bits, sign-extended
+        let wrapped = Int32(truncatingIfNeeded: reference.units << 8) >> 8  // low 24 bits, sign-extended
         return TransportWideFeedback(
             senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, baseSequenceNumber: arrivals.first?.sequenceNumber ?? 0,
             referenceTime: wrapped, feedbackPacketCount: feedbackPacketCount, packets: packets)
@@ -151,7 +150,7 @@ public struct TransportWideFeedback: Equatable, Sendable {
         return chunks
     }
 
-    /// `chunks`, one at a time and without allocating (`write` uses it twice: to size the message, then to fill it).
+    /// `chunks`, one at a time and without allocating (`wireLength` sizes the message with it, `writeWire` fills it).
     static func forEachChunk(_ symbols: UnsafeBufferPointer<UInt8>, _ body: (UInt16) -> Void) {
         var i = 0
         while i < symbols.count {
@@ -177,23 +176,19 @@ public struct TransportWideFeedback: Equatable, Sendable {
 
     func serialize(into out: inout [UInt8]) {
         precondition(packets.count <= 0xFFFF, "too many packets for one feedback message")
-        let start = RTCPHeader.begin(&out, count: Self.format, packetType: Self.packetType)
-        out.appendBigEndian(senderSSRC)
-        out.appendBigEndian(mediaSSRC)
-        out.appendBigEndian(baseSequenceNumber)
-        out.appendBigEndian(UInt16(packets.count))
-        out.appendBigEndian24(UInt32(bitPattern: referenceTime) & 0xFF_FFFF)
-        out.append(feedbackPacketCount)
-        for chunk in Self.chunks(packets.map { Self.symbol($0.arrivalDeltaTicks) }) { out.appendBigEndian(chunk) }
-        for status in packets {
-            guard let delta = status.arrivalDeltaTicks else { continue }
-            if Self.symbol(delta) == Self.smallDelta {
-                out.append(UInt8(delta))
-            } else {
-                let clamped = Int16(clamping: delta)
-                out.appendBigEndian(UInt16(bitPattern: clamped))
+        let symbols = packets.map { Self.symbol($0.arrivalDeltaTicks) }
+        let deltaBytes = symbols.reduce(0) { $0 + ($1 == Self.smallDelta ? 1 : $1 == Self.largeDelta ? 2 : 0) }
+        symbols.withUnsafeBufferPointer { statuses in
+            let length = Self.wireLength(statuses: statuses, deltaBytes: deltaBytes)
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: length))
+            out.withUnsafeMutableBytes { bytes in
+                Self.writeWire(senderSSRC: senderSSRC, mediaSSRC: mediaSSRC, baseSequenceNumber: baseSequenceNumber,
+                               referenceTime: UInt32(bitPattern: referenceTime), feedbackPacketCount: feedbackPacketCount,
+                               statuses: statuses, length: length, into: bytes.baseAddress! + start) { put in
+                    for status in packets { if let delta = status.arrivalDeltaTicks { put(delta) } }
+                }
             }
         }
-        RTCPHeader.end(&out, start: start, paddingBit: true)
     }
 }
