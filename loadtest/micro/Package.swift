@@ -47,6 +47,7 @@ let package = Package(
             dependencies: [
                 "HotPathFixtures",
                 .product(name: "SFU", package: rootIdentity),
+                .product(name: "WebRTC", package: rootIdentity),
                 .product(name: "ClassBridgeProtocols", package: rootIdentity),
             ],
             path: "Probes/ColdPath",

@@ -16,7 +16,7 @@ let tscMHz = 2596.0  // the benchmark VM's TSC, to print kcycles as the wake-up 
 
 /// The path's cases, each timed after its packet is in place.
 enum Case: Int, CaseIterable {
-    case nothing, sfuOnly, sfuProtect, unprotect, unprotectSFUProtect
+    case nothing, sfuOnly, sfuProtect, unprotect, unprotectSFUProtect, transportSFUProtect
 
     var name: String {
         switch self {
@@ -25,6 +25,7 @@ enum Case: Int, CaseIterable {
         case .sfuProtect: "SFU + protect in the send slot"
         case .unprotect: "unprotect only"
         case .unprotectSFUProtect: "unprotect + SFU + protect"
+        case .transportSFUProtect: "the same through the transport"
         }
     }
 }
@@ -37,6 +38,8 @@ final class ColdPath {
     var keep: [any PacketSink] = []
     var counted: Fanout
     var protected: Fanout
+    /// The server's transport layers in front of `protected`'s router.
+    let connected: ConnectedPublisher
     let publisherOut: SRTPContext
     let serverIn: SRTPContext
     let received = UnsafeMutableRawBufferPointer.allocate(byteCount: 2048, alignment: 16)
@@ -49,6 +52,7 @@ final class ColdPath {
         let slots = slots
         counted = Fanout(subscribers: 1, sink: { CountingSink() }, keep: &keep)
         protected = Fanout(subscribers: 1, sink: { try! SlotSink(slots: slots, buildsInSlot: true) }, keep: &keep)
+        connected = try ConnectedPublisher(router: protected.router, publisher: protected.publisher)
         publisherOut = try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: key, direction: .outbound)
         serverIn = try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: key, direction: .inbound)
     }
@@ -60,11 +64,11 @@ final class ColdPath {
     }
 
     /// The next packet of a stream in the receive buffer, protected as the publisher sends it or not.
-    func receiveNext(protectedStream: Bool, protect: Bool) {
+    func receiveNext(protectedStream: Bool, protect: Bool, by context: SRTPContext? = nil) {
         if protectedStream { protected.advance() } else { counted.advance() }
         let packet = protectedStream ? protected.packet : counted.packet
         packet.withUnsafeBytes { received.copyMemory(from: $0) }
-        receivedLength = protect ? try! publisherOut.protectRTP(received, length: packet.count) : packet.count
+        receivedLength = protect ? try! (context ?? publisherOut).protectRTP(received, length: packet.count) : packet.count
         now += 0.00125
     }
 
@@ -74,6 +78,7 @@ final class ColdPath {
         case .sfuOnly: receiveNext(protectedStream: false, protect: false)
         case .sfuProtect: receiveNext(protectedStream: true, protect: false)
         case .unprotect, .unprotectSFUProtect: receiveNext(protectedStream: true, protect: true)
+        case .transportSFUProtect: receiveNext(protectedStream: true, protect: true, by: connected.publisherOut)
         }
     }
 
@@ -87,6 +92,9 @@ final class ColdPath {
         case .unprotectSFUProtect:
             forward(protected.router, protected.publisher,
                     length: try! serverIn.unprotectRTP(received, length: receivedLength))
+        case .transportSFUProtect:
+            connected.server.handleDatagram(UnsafeMutableRawBufferPointer(rebasing: received[0..<receivedLength]),
+                                            from: connected.address, now: now)
         }
     }
 
