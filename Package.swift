@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzSupport"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "DTLS"]),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "RTCP"]),
-        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "ICE", "SRTP", "STUN", "RTCP"]),
+        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "DTLS", "ICE", "SRTP", "STUN", "RTP", "RTCP"]),
         .testTarget(name: "ClassroomTests", dependencies: ["Classroom", "WebRTC", "DTLS",
                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SignalingServerTests", dependencies: ["SignalingServer", "Classroom", "WebRTC", "DTLS"]),

@@ -1,5 +1,6 @@
 public import STUN
 import ICE
+public import RTP
 public import DTLS
 
 /// Routes datagrams on the shared socket to peer transports: STUN by ICE username fragment (the first contact),
@@ -25,7 +26,8 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
     private var byUfrag: [String: PeerTransport] = [:]
     /// A transport's ufrag from before its last ICE restart, still routed to it (see `PeerTransport.restartICE`).
     private var retiredUfrag: [ObjectIdentifier: String] = [:]
-    private var byAddress: [TransportAddress: PeerTransport] = [:]
+    /// By source address: a `FlatTable`, since every packet in looks here first (`handleDatagram`).
+    private let byAddress = FlatTable<TransportAddress, PeerTransport>()
     private var transports: [ObjectIdentifier: PeerTransport] = [:]
     private var tickHooks: [(Double) -> Void] = []
     private var nextTransportSweep = 0.0
@@ -138,5 +140,17 @@ public final class TransportServer: DatagramHandler, @unchecked Sendable {
             for transport in Array(transports.values) { transport.tick(now: now) }  // a copy: tick may close one
         }
         for hook in tickHooks { hook(now) }
+    }
+}
+
+// Source addresses key `TransportServer.byAddress`. An IPv4 address and port make one 48-bit number; an IPv6 one
+// three words, each under its own multiplier, so that no part of the address a peer chooses can cancel another.
+extension TransportAddress: FlatTableKey {
+    @inlinable @inline(__always)
+    public func mixed(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        switch ip {
+        case .v4(let address): return (UInt64(address) << 16 | UInt64(port)) &* first
+        case .v6(let high, let low): return high &* first &+ low &* second &+ UInt64(port) &* (first ^ second | 1)
+        }
     }
 }

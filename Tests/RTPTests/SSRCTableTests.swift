@@ -41,8 +41,10 @@ import Testing
     /// Keys that share a home slot at the first capacity (8 slots: the top three bits of ssrc × the multiplier),
     /// the first removed: the entries after it in their run must stay reachable.
     @Test func removalKeepsARunReachable() {
-        let table = SSRCTable<Int>(multiplier: 0x9E37_79B1)
-        let run = Array((UInt32(0)...).lazy.filter { ($0 &* 0x9E37_79B1) >> 29 == 0 }.prefix(3))
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let table = SSRCTable<Int>(multipliers: (multiplier, 1))
+        let run = Array((UInt32(0)...).lazy.filter { (UInt64($0) &* multiplier) >> 61 == 0 }.prefix(3))
+        #expect(run.count == 3)
         for (index, ssrc) in run.enumerated() { table[ssrc] = index }
         table[run[0]] = nil
         for (index, ssrc) in run.enumerated().dropFirst() { #expect(table[ssrc] == index) }
@@ -78,7 +80,7 @@ import Testing
 
     /// Two tables place the same keys differently: their multipliers are drawn at random.
     @Test func tablesDrawTheirOwnMultiplier() {
-        let multipliers = Set((0..<8).map { _ in SSRCTable<Int>().multiplier })
+        let multipliers = Set((0..<8).map { _ in SSRCTable<Int>().multipliers.0 })
         #expect(multipliers.count > 1)
         #expect(multipliers.allSatisfy { $0 % 2 == 1 })
     }
