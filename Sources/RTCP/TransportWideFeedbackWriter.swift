@@ -74,7 +74,7 @@ extension TransportWideFeedback {
         put8(feedbackPacketCount)
         forEachChunk(statuses) { put16($0) }
         deltas { delta in
-            if (0 ... 255).contains(delta) {
+            if symbol(delta) == smallDelta {
                 put8(UInt8(delta))
             } else {
                 put16(UInt16(bitPattern: Int16(clamping: delta)))
