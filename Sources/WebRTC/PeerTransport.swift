@@ -229,11 +229,9 @@ public final class PeerTransport: @unchecked Sendable {
     }
 
     public func sendRTCP(_ bytes: [UInt8]) {
-        guard state == .connected else { return }
-        // Copied once: into the socket's next send slot when it has one and the packet fits, as RTP is built.
-        var out = sendBuffer(orElse: rtcpScratch)
-        if bytes.count + SRTPContext.maxTrailerLength > out.count { out = rtcpScratch }
-        guard bytes.count + SRTPContext.maxTrailerLength <= out.count else { return }
+        // Copied once: into the socket's next send slot when it has one, as RTP is built.
+        let out = sendBuffer(orElse: rtcpScratch)
+        guard state == .connected, bytes.count + SRTPContext.maxTrailerLength <= out.count else { return }
         out.copyBytes(from: bytes)
         sendRTCP(out, length: bytes.count)
     }
