@@ -5,7 +5,9 @@
 // EVP_CIPHER_CTX per session keyed once, measured ≈ 1.4 µs per 1200-byte packet against libsrtp's ≈ 1.8 µs in a
 // single session (DESIGN §5), far less under fan-out, and allocates nothing. So AEAD_AES_128_GCM (the profile
 // ClassBridge prefers) runs on OpenSSL (COpenSSL, already linked for DTLS); libsrtp (CSRTP) keeps serving
-// AES_CM_128_HMAC_SHA1_80 and is the reference the GCM engine is tested against.
+// AES_CM_128_HMAC_SHA1_80 and is the reference the GCM engine is tested against. Later the EVP layer's own work per
+// packet (a parameter query at each init, the tag through ctrl) proved a quarter of an unprotect, and the engine now
+// calls the provider's cipher functions that EVP would call (`ProviderAESGCM`).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,12 +16,12 @@ import Darwin
 
 /// One direction of one SRTP session, keyed for any SSRC of that direction.
 ///
-/// AEAD_AES_128_GCM runs on OpenSSL EVP (`EVPAESGCMSession`), AES_CM_128_HMAC_SHA1_80 on libsrtp. Set the
+/// AEAD_AES_128_GCM runs on OpenSSL (`OpenSSLAESGCMSession`), AES_CM_128_HMAC_SHA1_80 on libsrtp. Set the
 /// environment variable `CLASSBRIDGE_SRTP_ENGINE=libsrtp` to run GCM on libsrtp too (read once per process).
 /// Both engines: replay window 1024 inbound, no replay check outbound (a retransmission may re-protect a sequence
 /// number, libsrtp's `allow_repeat_tx`), ROC estimated per SSRC.
 ///
-/// Protect and unprotect work in place on the caller's buffer. The EVP engine allocates nothing per packet (only
+/// Protect and unprotect work in place on the caller's buffer. The OpenSSL engine allocates nothing per packet (only
 /// on the first packet of a new SSRC); Debian's NSS-backed libsrtp mallocs ≈ 5 times per GCM call and ≈ 14 per
 /// AES-CM call (measured with a malloc-counting LD_PRELOAD on a plain C loop).
 /// Not `Sendable`: a context is owned by the one thread (event loop) that runs its transport.
@@ -35,7 +37,7 @@ public final class SRTPContext {
     enum Engine: Sendable, Equatable {
         /// libsrtp2 (any profile).
         case libsrtp
-        /// OpenSSL EVP (AEAD_AES_128_GCM only).
+        /// OpenSSL's AES-128-GCM (AEAD_AES_128_GCM only).
         case openSSL
     }
 
@@ -74,7 +76,7 @@ public final class SRTPContext {
         case .libsrtp:
             session = try LibSRTPSession(profile: profile, masterKeyAndSalt: masterKeyAndSalt, direction: direction)
         case .openSSL:
-            session = try EVPAESGCMSession(masterKeyAndSalt: masterKeyAndSalt, direction: direction)
+            session = try OpenSSLAESGCMSession(masterKeyAndSalt: masterKeyAndSalt)
         }
         self.profile = profile
         self.direction = direction
@@ -128,4 +130,4 @@ protocol SRTPSession: AnyObject {
 }
 
 extension LibSRTPSession: SRTPSession {}
-extension EVPAESGCMSession: SRTPSession {}
+extension OpenSSLAESGCMSession: SRTPSession {}

@@ -1,4 +1,4 @@
-/// An SRTP failure: a libsrtp `srtp_err_status_t` code and the operation that returned it. The OpenSSL EVP engine
+/// An SRTP failure: a libsrtp `srtp_err_status_t` code and the operation that returned it. The OpenSSL engine
 /// (AEAD_AES_128_GCM) reports its failures with the same codes, so callers need not know which engine ran.
 public struct SRTPError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The libsrtp status code (`srtp_err_status_t`).

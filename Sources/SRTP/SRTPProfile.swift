@@ -1,7 +1,7 @@
 /// The SRTP protection profiles ClassBridge negotiates over DTLS-SRTP (RFC 5764 §4.1.2, RFC 7714 §14.2).
 ///
 /// `aeadAES128GCM` is preferred: with Debian's NSS-backed libsrtp it costs ≈ 1.8 µs per 1200-byte packet against
-/// ≈ 9–12 µs for AES-CM + HMAC-SHA1 (DESIGN §5); `SRTPContext` runs it on OpenSSL EVP instead (≈ 1.4 µs, no malloc).
+/// ≈ 9–12 µs for AES-CM + HMAC-SHA1 (DESIGN §5); `SRTPContext` runs it on OpenSSL instead (≈ 1.4 µs, no malloc).
 public enum SRTPProfile: Sendable, Equatable, CustomStringConvertible {
     /// AEAD_AES_128_GCM (RFC 7714): 16-byte key, 12-byte salt, 16-byte tag. DTLS-SRTP id 0x0007.
     case aeadAES128GCM

@@ -1,5 +1,5 @@
 /// RTP packet index estimation and replay protection for one SSRC, as libsrtp's `srtp_rdbx_t` does them
-/// (RFC 3711 §3.3.1 and Appendix A; libsrtp `rdbx.c`), so the EVP engine and libsrtp agree on every ROC guess.
+/// (RFC 3711 §3.3.1 and Appendix A; libsrtp `rdbx.c`), so the OpenSSL engine and libsrtp agree on every ROC guess.
 ///
 /// The 48-bit index is ROC << 16 | SEQ. `highest` starts at 0 (ROC 0); a window of `size` indices ending at
 /// `highest` remembers which were accepted, in a ring of bits (bit `index % size`).

@@ -1,7 +1,7 @@
 import Testing
 @testable import SRTP
 
-/// The OpenSSL EVP engine for AEAD_AES_128_GCM checked against libsrtp (the reference): same bytes out, and each
+/// The OpenSSL engine for AEAD_AES_128_GCM checked against libsrtp (the reference): same bytes out, and each
 /// unprotects what the other protects.
 @Suite struct SRTPEngineCrossCheckTests {
     static let material: [UInt8] = (0..<28).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 11) }

@@ -1,5 +1,5 @@
 // COpenSSL: OpenSSL 3.0 (libssl, libcrypto) for Swift. The DTLS module (handshake) and the SRTP module (AES-GCM
-// through EVP) import this, both as an internal import.
+// through the provider's cipher functions) import this, both as an internal import.
 // Function-like macros, non-literal macros and variadic functions Swift cannot import are wrapped here as
 // static inline functions (clang emits them; no extra C target needed).
 #ifndef CLASSBRIDGE_COPENSSL_H
@@ -13,6 +13,9 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/srtp.h>
+#include <openssl/core_dispatch.h>
+#include <openssl/core_names.h>
+#include <openssl/provider.h>
 #include <sys/time.h>
 #include <string.h>
 
@@ -68,10 +71,9 @@ static inline EVP_PKEY *cb_EVP_EC_gen_P256(void) { return EVP_EC_gen("P-256"); }
 static inline int cb_MBSTRING_ASC(void) { return MBSTRING_ASC; }
 static inline void cb_OPENSSL_free(void *p) { OPENSSL_free(p); }
 
-// MARK: EVP AEAD (SRTP AEAD_AES_128_GCM, RFC 7714)
+// MARK: AES-GCM through the provider's cipher functions (SRTP AEAD_AES_128_GCM, RFC 7714)
 
-static inline int cb_EVP_CTRL_GCM_SET_IVLEN(void) { return EVP_CTRL_GCM_SET_IVLEN; }
-static inline int cb_EVP_CTRL_GCM_GET_TAG(void) { return EVP_CTRL_GCM_GET_TAG; }
-static inline int cb_EVP_CTRL_GCM_SET_TAG(void) { return EVP_CTRL_GCM_SET_TAG; }
+/// The AEAD tag's parameter name, as a pointer that lives as long as the process (a string literal).
+static inline const char *cb_OSSL_CIPHER_PARAM_AEAD_TAG(void) { return OSSL_CIPHER_PARAM_AEAD_TAG; }
 
 #endif

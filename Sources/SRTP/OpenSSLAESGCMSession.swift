@@ -1,19 +1,18 @@
 internal import COpenSSL
 import RTP
 
-/// AEAD_AES_128_GCM SRTP and SRTCP (RFC 7714) over OpenSSL EVP: one direction of one session, any SSRC.
+/// AEAD_AES_128_GCM SRTP and SRTCP (RFC 7714) over OpenSSL: one direction of one session, any SSRC.
 ///
 /// Keys come from the RFC 3711 §4.3 KDF (AES-128-CTR, key derivation rate 0) as libsrtp derives them: the 12-byte
-/// master salt is zero-padded to 14 bytes. One `EVP_CIPHER_CTX` for RTP and one for RTCP are keyed once here; per
-/// packet only the IV is set, so nothing is allocated per packet (after the first packet of an SSRC, which adds
+/// master salt is zero-padded to 14 bytes. One cipher context for RTP and one for RTCP (`ProviderAESGCM`) are keyed
+/// once here; per packet only the IV (and the tag to check) is set, so nothing is allocated per packet (after the first packet of an SSRC, which adds
 /// that SSRC's state to a table). Buffer room and bounds are checked by `SRTPContext` before calling in.
-final class EVPAESGCMSession {
+final class OpenSSLAESGCMSession {
     static let tagLength = 16
     private static let saltLength = 12
 
-    private let inbound: Bool
-    private let rtpCipher: OpaquePointer
-    private let rtcpCipher: OpaquePointer
+    private let rtpCipher: ProviderAESGCM
+    private let rtcpCipher: ProviderAESGCM
     /// Session salts as big-endian integers: bytes 0–3 and bytes 4–11.
     private let rtpSalt: (high: UInt32, low: UInt64)
     private let rtcpSalt: (high: UInt32, low: UInt64)
@@ -23,11 +22,10 @@ final class EVPAESGCMSession {
     private let rtcpSent = SSRCTable<UInt32>()
     private let rtcpReceived = SSRCTable<SRTCPReplayWindow>()
 
-    init(masterKeyAndSalt: [UInt8], direction: SRTPContext.Direction) throws(SRTPError) {
+    init(masterKeyAndSalt: [UInt8]) throws(SRTPError) {
         guard masterKeyAndSalt.count == 16 + Self.saltLength else {
             throw SRTPError(code: SRTPError.badParameterCode, operation: "create")
         }
-        inbound = direction == .inbound
         let masterKey = Array(masterKeyAndSalt[0..<16])
         let masterSalt = Array(masterKeyAndSalt[16...])
         guard var rtpKey = Self.derive(label: 0, count: 16, masterKey: masterKey, masterSalt: masterSalt),
@@ -41,20 +39,11 @@ final class EVPAESGCMSession {
         }
         rtpSalt = Self.split(rtpSaltBytes)
         rtcpSalt = Self.split(rtcpSaltBytes)
-        guard let rtp = Self.makeCipher(key: rtpKey, encrypt: !inbound) else {
-            throw SRTPError(code: SRTPError.cipherFailureCode, operation: "create")
-        }
-        guard let rtcp = Self.makeCipher(key: rtcpKey, encrypt: !inbound) else {
-            EVP_CIPHER_CTX_free(rtp)
+        guard let rtp = ProviderAESGCM(key: rtpKey), let rtcp = ProviderAESGCM(key: rtcpKey) else {
             throw SRTPError(code: SRTPError.cipherFailureCode, operation: "create")
         }
         rtpCipher = rtp
         rtcpCipher = rtcp
-    }
-
-    deinit {
-        EVP_CIPHER_CTX_free(rtpCipher)  // also cleanses the key schedule
-        EVP_CIPHER_CTX_free(rtcpCipher)
     }
 
     // MARK: SRTP (RFC 7714 §8)
@@ -160,51 +149,28 @@ final class EVPAESGCMSession {
 
     private typealias IV = (UInt32, UInt64)  // 12 bytes once stored big-endian
 
-    /// Encrypts `base[aadLength..<dataEnd]` in place and writes the tag at `dataEnd`. AAD: `base[0..<aadLength]`,
-    /// then the 4 bytes at `extraAAD` if any.
     private func seal(
-        _ cipher: OpaquePointer, iv: IV, _ base: UnsafeMutableRawPointer, aadLength: Int,
+        _ cipher: borrowing ProviderAESGCM, iv: IV, _ base: UnsafeMutableRawPointer, aadLength: Int,
         extraAAD: UnsafeRawPointer?, dataEnd: Int, operation: String
     ) throws(SRTPError) {
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
-        var outLength: Int32 = 0
-        var ok = Self.withIV(iv) { EVP_EncryptInit_ex(cipher, nil, nil, nil, $0) } == 1
-        ok = ok && EVP_EncryptUpdate(cipher, nil, &outLength, bytes, Int32(aadLength)) == 1
-        if let extraAAD {
-            ok = ok && EVP_EncryptUpdate(cipher, nil, &outLength, extraAAD.assumingMemoryBound(to: UInt8.self), 4) == 1
+        let sealed = Self.withIV(iv) {
+            cipher.seal(iv: $0, base, aadLength: aadLength, extraAAD: extraAAD, dataEnd: dataEnd)
         }
-        let plainLength = dataEnd - aadLength
-        if plainLength > 0 {
-            ok = ok && EVP_EncryptUpdate(cipher, bytes + aadLength, &outLength, bytes + aadLength,
-                                         Int32(plainLength)) == 1
-        }
-        ok = ok && EVP_EncryptFinal_ex(cipher, bytes + dataEnd, &outLength) == 1
-        ok = ok && EVP_CIPHER_CTX_ctrl(cipher, cb_EVP_CTRL_GCM_GET_TAG(), Int32(Self.tagLength), base + dataEnd) == 1
-        guard ok else { throw SRTPError(code: SRTPError.cipherFailureCode, operation: operation) }
+        guard sealed else { throw SRTPError(code: SRTPError.cipherFailureCode, operation: operation) }
     }
 
-    /// Decrypts `base[aadLength..<dataEnd]` in place and verifies the tag at `dataEnd`.
+    /// The caller drops a packet that fails (its payload is garbage then).
     private func open(
-        _ cipher: OpaquePointer, iv: IV, _ base: UnsafeMutableRawPointer, aadLength: Int,
+        _ cipher: borrowing ProviderAESGCM, iv: IV, _ base: UnsafeMutableRawPointer, aadLength: Int,
         extraAAD: UnsafeRawPointer?, dataEnd: Int, operation: String
     ) throws(SRTPError) {
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
-        var outLength: Int32 = 0
-        var ok = Self.withIV(iv) { EVP_DecryptInit_ex(cipher, nil, nil, nil, $0) } == 1
-        ok = ok && EVP_DecryptUpdate(cipher, nil, &outLength, bytes, Int32(aadLength)) == 1
-        if let extraAAD {
-            ok = ok && EVP_DecryptUpdate(cipher, nil, &outLength, extraAAD.assumingMemoryBound(to: UInt8.self), 4) == 1
+        let result = Self.withIV(iv) {
+            cipher.open(iv: $0, base, aadLength: aadLength, extraAAD: extraAAD, dataEnd: dataEnd)
         }
-        let cipherLength = dataEnd - aadLength
-        if cipherLength > 0 {
-            ok = ok && EVP_DecryptUpdate(cipher, bytes + aadLength, &outLength, bytes + aadLength,
-                                         Int32(cipherLength)) == 1
-        }
-        ok = ok && EVP_CIPHER_CTX_ctrl(cipher, cb_EVP_CTRL_GCM_SET_TAG(), Int32(Self.tagLength), base + dataEnd) == 1
-        guard ok else { throw SRTPError(code: SRTPError.cipherFailureCode, operation: operation) }
-        // Final checks the tag; the caller drops the packet (its payload is garbage now) on failure.
-        guard EVP_DecryptFinal_ex(cipher, bytes + dataEnd, &outLength) == 1 else {
-            throw SRTPError(code: SRTPError.authenticationFailureCode, operation: operation)
+        switch result {
+        case .opened: return
+        case .authenticationFailed: throw SRTPError(code: SRTPError.authenticationFailureCode, operation: operation)
+        case .failed: throw SRTPError(code: SRTPError.cipherFailureCode, operation: operation)
         }
     }
 
@@ -264,21 +230,5 @@ final class EVPAESGCMSession {
               EVP_EncryptUpdate(context, &output, &written, zeros, Int32(count)) == 1, written == Int32(count)
         else { return nil }
         return Array(output.prefix(count))
-    }
-
-    private static func makeCipher(key: [UInt8], encrypt: Bool) -> OpaquePointer? {
-        guard let context = EVP_CIPHER_CTX_new() else { return nil }
-        let ok = encrypt
-            ? EVP_EncryptInit_ex(context, EVP_aes_128_gcm(), nil, nil, nil) == 1
-              && EVP_CIPHER_CTX_ctrl(context, cb_EVP_CTRL_GCM_SET_IVLEN(), 12, nil) == 1
-              && EVP_EncryptInit_ex(context, nil, nil, key, nil) == 1
-            : EVP_DecryptInit_ex(context, EVP_aes_128_gcm(), nil, nil, nil) == 1
-              && EVP_CIPHER_CTX_ctrl(context, cb_EVP_CTRL_GCM_SET_IVLEN(), 12, nil) == 1
-              && EVP_DecryptInit_ex(context, nil, nil, key, nil) == 1
-        guard ok else {
-            EVP_CIPHER_CTX_free(context)
-            return nil
-        }
-        return context
     }
 }
