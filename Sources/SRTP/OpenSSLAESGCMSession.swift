@@ -5,8 +5,9 @@ import RTP
 ///
 /// Keys come from the RFC 3711 §4.3 KDF (AES-128-CTR, key derivation rate 0) as libsrtp derives them: the 12-byte
 /// master salt is zero-padded to 14 bytes. One cipher context for RTP and one for RTCP (`ProviderAESGCM`) are keyed
-/// once here; per packet only the IV (and the tag to check) is set, so nothing is allocated per packet (after the first packet of an SSRC, which adds
-/// that SSRC's state to a table). Buffer room and bounds are checked by `SRTPContext` before calling in.
+/// once here; per packet only the IV (and the tag to check) is set, so nothing is allocated per packet (after the
+/// first packet of an SSRC, which adds that SSRC's state to a table). Buffer room and bounds are checked by
+/// `SRTPContext` before calling in.
 final class OpenSSLAESGCMSession {
     static let tagLength = 16
     private static let saltLength = 12

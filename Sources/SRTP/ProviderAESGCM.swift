@@ -51,7 +51,6 @@ struct ProviderAESGCM: ~Copyable {
         var written = 0
         guard functions.final(context, bytes + dataEnd, &written, Self.tagLength) == 1 else { return false }
         tagParameter[0].data = base + dataEnd
-        tagParameter[0].return_size = Self.unmodified
         return functions.getParameters(context, tagParameter) == 1
     }
 
@@ -88,8 +87,8 @@ struct ProviderAESGCM: ~Copyable {
                                 payloadLength) == 1
     }
 
-    /// `OSSL_PARAM_UNMODIFIED` (`SIZE_MAX`), which Swift does not import.
-    private static let unmodified = Int(bitPattern: UInt.max)
+    /// `OSSL_PARAM_UNMODIFIED` (`SIZE_MAX`, as `size_t` imports), which Swift does not import.
+    private static var unmodified: Int { -1 }
 }
 
 /// One provider's AES-128-GCM functions and the provider's own context.
