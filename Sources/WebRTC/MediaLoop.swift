@@ -20,14 +20,21 @@ extension DatagramHandler {
 /// it and are touched only from it, so the forwarding core needs no locks. Other threads hand it work with
 /// `execute` / `run` (the only lock is on that job queue). Scale-out is more loops, each with its own socket and
 /// rooms (`media.loops`), not threads sharing one loop.
+///
+/// How it waits: while datagrams keep coming, in the socket's receive itself, for at most a tick interval; once
+/// a wait passes without one, in `poll` until the next tick is due, to the millisecond. A wake-up per packet, as
+/// at a light lesson, then costs one system call fewer (BENCHMARKS.md, "Waiting in the receive"). Jobs wake it
+/// with a datagram of their own (`LoopWaker`), which the handler never sees.
 public final class MediaLoop: @unchecked Sendable {
     public let socket: UDPMediaSocket
     public let tickInterval: Double
     /// The tick while the handler is idle. An idle server woke 100 times a second for nothing (5.4 ms of CPU a
     /// second on the benchmark VM); any datagram or job brings the short tick back at once.
     public let idleTickInterval: Double
-    private let wakeFD: Int32
+    private let waker: LoopWaker
     private let jobs = Mutex<[@Sendable () -> Void]>([])
+    /// Set with the first job queued since the loop last took them; only that one sends a wake-up datagram.
+    private let jobsQueued = Atomic<Bool>(false)
     private let running = Atomic<Bool>(false)
     private var thread: Thread?
     private weak var handler: (any DatagramHandler)?
@@ -39,6 +46,10 @@ public final class MediaLoop: @unchecked Sendable {
     /// RTP datagrams from the kernel's receipt to the end of their handling: for a forwarded packet, until its
     /// last copy is sent. Queueing behind the batch, decryption, routing and every send are in it. Loop thread only.
     public private(set) var rtpDelay = DelayHistogram()
+    /// Waits that ended with something to do, by where the loop waited: in the socket's receive (datagrams kept
+    /// coming) or in `poll` (the first wait after a quiet spell, or a tick due). Loop thread only.
+    public private(set) var wakeUpsInReceive = 0
+    public private(set) var wakeUpsInPoll = 0
 
     /// The loop thread's name, as `top -H`, `perf` and `/proc/PID/task/TID/comm` show it (the load generator finds
     /// the thread by it to read its scheduling statistics).
@@ -48,12 +59,9 @@ public final class MediaLoop: @unchecked Sendable {
         self.socket = socket
         self.tickInterval = tickInterval
         self.idleTickInterval = idleTickInterval
-        let fd = cb_eventfd()
-        guard fd >= 0 else { throw SocketError(operation: "eventfd", errno: -fd) }
-        wakeFD = fd
+        waker = try LoopWaker(for: socket)
+        try socket.waitInReceive(upTo: tickInterval)
     }
-
-    deinit { Glibc.close(wakeFD) }
 
     public func start(handler: any DatagramHandler) {
         self.handler = handler
@@ -72,7 +80,7 @@ public final class MediaLoop: @unchecked Sendable {
 
     public func stop() {
         running.store(false, ordering: .sequentiallyConsistent)
-        cb_eventfd_signal(wakeFD)
+        waker.signal()
     }
 
     /// Waits until the loop thread has ended.
@@ -90,7 +98,7 @@ public final class MediaLoop: @unchecked Sendable {
     /// Runs `job` on the loop thread soon.
     public func execute(_ job: @escaping @Sendable () -> Void) {
         jobs.withLock { $0.append(job) }
-        cb_eventfd_signal(wakeFD)
+        if !jobsQueued.exchange(true, ordering: .acquiringAndReleasing) { waker.signal() }
     }
 
     /// Runs `body` on the loop thread and returns its result to the caller's task.
@@ -101,27 +109,39 @@ public final class MediaLoop: @unchecked Sendable {
     }
 
     private func loop() {
+        var flowing = false  // the last wait ended with datagrams: wait for the next in the receive itself
         while running.load(ordering: .relaxed) {
-            let now = MonotonicClock.now()
-            let waitMs = max(0, Int32(((nextTick - now) * 1000).rounded(.up)))
-            let ready = cb_poll2(socket.fd, wakeFD, waitMs)
-            if ready & 2 != 0 {
-                cb_eventfd_drain(wakeFD)
-                socket.sendingTogether { runJobs() }
+            let wasFlowing = flowing
+            var received: Int
+            if flowing {
+                received = socket.receive(waiting: true)  // at most a tick interval (`waitInReceive`)
+                if received > 0 { wakeUpsInReceive += 1 }
+            } else {
+                let now = MonotonicClock.now()
+                let waitMs = max(0, Int32(((nextTick - now) * 1000).rounded(.up)))
+                received = cb_poll1(socket.fd, waitMs) > 0 ? socket.receive(waiting: false) : 0
+                if received > 0 { wakeUpsInPoll += 1 }
             }
+            flowing = received > 0
+            // Jobs first, as they came first: one may make the transport that a datagram in this batch is for.
+            let ranJobs = jobsQueued.load(ordering: .relaxed) && jobsQueued.exchange(false, ordering: .acquiringAndReleasing)
+            if ranJobs { socket.sendingTogether { runJobs() } }
             // One load of the weak reference per wake-up (it is a runtime call); nil once gone at shutdown, and
             // then the loop must not spin.
             let handler = self.handler
-            if ready & 1 != 0, let handler { drainSocket(into: handler) }
+            if received > 0, let handler { handle(received, then: handler) }
             let after = MonotonicClock.now()
+            let woke = received > 0 || ranJobs
             // Work arrived while the next tick was an idle one (a job may have made a transport): it comes soon.
-            if ready > 0 && tickIsIdle {
+            if woke && tickIsIdle {
                 nextTick = min(nextTick, after + tickInterval)
                 tickIsIdle = false
             }
-            // Awake for work anyway: a tick due within half an interval runs now instead of costing a wake-up of
-            // its own (40 % of the loop's wake-ups at a light lesson). Timers run early, never later than before.
-            if after >= nextTick - (ready > 0 ? tickInterval / 2 : 0) {
+            // Awake anyway: a tick due within half an interval runs now instead of costing a wake-up of its own (40 %
+            // of the loop's wake-ups at a light lesson). So does one at the end of a wait in the receive, which
+            // cannot end on the tick's time: such a tick runs late by what the wait overran it, at most half an
+            // interval and the kernel's timer tick. Otherwise timers run early, never late.
+            if after >= nextTick - (woke || wasFlowing ? tickInterval / 2 : 0) {
                 socket.sendingTogether { handler?.tick(now: after) }
                 // The next one is due an interval after this one was due, not after it ran: an early tick must not
                 // make ticks more frequent (a busy loop would tick every 5 ms). A late one starts from now.
@@ -144,17 +164,22 @@ public final class MediaLoop: @unchecked Sendable {
         for job in pending { job() }
     }
 
-    private func drainSocket(into handler: any DatagramHandler) {
-        // Bounded so timers and jobs still run under a flood.
-        for _ in 0..<16 {
+    /// The `count` datagrams just received, then what else is waiting: more batches while they come full, bounded
+    /// so that timers and jobs still run under a flood.
+    private func handle(_ count: Int, then handler: any DatagramHandler) {
+        let wakeSource = waker.source
+        var count = count
+        for batch in 1...16 {
             let now = MonotonicClock.now()
-            let received = socket.receiveBatch { bytes, source, arrivalNs in
+            socket.handleReceived(count) { bytes, source, arrivalNs in
+                if source.port == wakeSource.port && source == wakeSource { return }  // a job's wake-up
                 socket.sendingTogether { handler.handleDatagram(bytes, from: source, now: now) }
                 if arrivalNs != 0, RTPDemux.isRTP(UnsafeRawBufferPointer(bytes)) {
                     rtpDelay.record(ns: UDPMediaSocket.realtimeNanoseconds() - arrivalNs)
                 }
             }
-            if received < UDPMediaSocket.batchSize { return }
+            guard count == UDPMediaSocket.batchSize, batch < 16 else { return }
+            count = socket.receive(waiting: false)
         }
     }
 }

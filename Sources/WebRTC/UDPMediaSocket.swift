@@ -19,6 +19,8 @@ public final class UDPMediaSocket: @unchecked Sendable {
 
     public let fd: Int32
     public let localPort: UInt16
+    /// The address the socket is bound to, with its port (`0.0.0.0` or `::` when bound to any).
+    public let localAddress: TransportAddress
     /// An IPv6 socket (which reaches IPv4 peers only if bound to `::`).
     public let isIPv6: Bool
     private let slots: UnsafeMutablePointer<cb_datagram>
@@ -48,6 +50,7 @@ public final class UDPMediaSocket: @unchecked Sendable {
         self.fd = fd
         _ = cb_enable_receive_timestamps(fd)  // for the forwarding-delay histogram; without it, nothing is timed
         self.localPort = UInt16(truncatingIfNeeded: cb_local_port(fd))
+        localAddress = TransportAddress(ip: address.ip, port: localPort)
         storage = .allocate(byteCount: Self.slotCapacity * Self.batchSize, alignment: 16)
         slots = .allocate(capacity: Self.batchSize)
         for i in 0..<Self.batchSize {
@@ -82,9 +85,23 @@ public final class UDPMediaSocket: @unchecked Sendable {
     /// SRTP can decrypt in place; it is only valid during the call.
     @inline(__always)
     public func receiveBatch(_ body: (UnsafeMutableRawBufferPointer, TransportAddress, Int64) -> Void) -> Int {
-        let n = cb_recv_planned(fd, plan)
-        guard n > 0 else { return 0 }
-        for i in 0..<Int(n) {
+        let n = receive(waiting: false)
+        handleReceived(n, body)
+        return n
+    }
+
+    /// Receives up to `batchSize` datagrams into the socket's slots and returns how many. `waiting`, on a socket
+    /// set up by `waitInReceive(upTo:)`, blocks until the first one comes or the timeout passes (0 then); else it
+    /// returns at once. The media loop waits here while datagrams keep coming, instead of in `poll` and then here.
+    @inline(__always)
+    public func receive(waiting: Bool) -> Int {
+        max(0, Int(waiting ? cb_recv_planned_waiting(fd, plan) : cb_recv_planned(fd, plan)))
+    }
+
+    /// Hands the first `count` datagrams of the last `receive` to `body`, as `receiveBatch` does.
+    @inline(__always)
+    public func handleReceived(_ count: Int, _ body: (UnsafeMutableRawBufferPointer, TransportAddress, Int64) -> Void) {
+        for i in 0..<count {
             var ip: UInt32 = 0
             var hi: UInt64 = 0, lo: UInt64 = 0
             var port: UInt16 = 0
@@ -97,7 +114,13 @@ public final class UDPMediaSocket: @unchecked Sendable {
             let buffer = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: Int(slots[i].length))
             body(buffer, source, slots[i].arrival_realtime_ns)
         }
-        return Int(n)
+    }
+
+    /// Lets `receive(waiting: true)` block, for at most `seconds` (rounded up to the kernel's timer tick, 1–10 ms).
+    /// Sends never block: every send passes MSG_DONTWAIT.
+    public func waitInReceive(upTo seconds: Double) throws {
+        let result = cb_receive_blocking(fd, Int64((seconds * 1_000_000).rounded(.up)))
+        guard result == 0 else { throw SocketError(operation: "set the receive timeout", errno: -result) }
     }
 
     /// The clock of the arrival times `receiveBatch` hands out.

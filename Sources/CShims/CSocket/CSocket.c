@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <arpa/inet.h>
 #include <sys/eventfd.h>
+#include <sys/time.h>
 #include <time.h>
 
 #define CB_MAX_BATCH 64
@@ -28,10 +29,10 @@ static void prepare(struct mmsghdr *header, struct iovec *iov, cb_control *contr
 }
 
 // recvmmsg's results into the slots: lengths, source lengths and arrival times.
-static int receive(int fd, struct mmsghdr *headers, cb_datagram *slots, int count) {
-    int n = recvmmsg(fd, headers, (unsigned int)count, MSG_DONTWAIT, NULL);
+static int receive(int fd, struct mmsghdr *headers, cb_datagram *slots, int count, int flags) {
+    int n = recvmmsg(fd, headers, (unsigned int)count, flags, NULL);
     if (n < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return 0;
         return -errno;
     }
     for (int i = 0; i < n; i++) {
@@ -54,7 +55,7 @@ int cb_recv_batch(int fd, cb_datagram *slots, int count) {
     cb_control control[CB_MAX_BATCH];
     if (count > CB_MAX_BATCH) count = CB_MAX_BATCH;
     for (int i = 0; i < count; i++) prepare(&headers[i], &iovs[i], &control[i], &slots[i]);
-    return receive(fd, headers, slots, count);
+    return receive(fd, headers, slots, count, MSG_DONTWAIT);
 }
 
 struct cb_recv_plan {
@@ -77,15 +78,28 @@ cb_recv_plan *cb_recv_plan_create(cb_datagram *slots, int count) {
 
 void cb_recv_plan_destroy(cb_recv_plan *plan) { free(plan); }
 
-int cb_recv_planned(int fd, cb_recv_plan *plan) {
+static int receive_planned(int fd, cb_recv_plan *plan, int flags) {
     for (int i = 0; i < plan->used; i++) {
         plan->headers[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
         plan->headers[i].msg_hdr.msg_controllen = sizeof plan->control[i].bytes;
         plan->headers[i].msg_hdr.msg_flags = 0;
     }
-    int n = receive(fd, plan->headers, plan->slots, plan->count);
+    int n = receive(fd, plan->headers, plan->slots, plan->count, flags);
     plan->used = n > 0 ? n : n < 0 ? plan->count : 0;  // after an error, reset them all: none left untouched by it
     return n;
+}
+
+int cb_recv_planned(int fd, cb_recv_plan *plan) { return receive_planned(fd, plan, MSG_DONTWAIT); }
+
+// MSG_WAITFORONE: block for the first datagram (up to the socket's SO_RCVTIMEO), then take what else is there.
+int cb_recv_planned_waiting(int fd, cb_recv_plan *plan) { return receive_planned(fd, plan, MSG_WAITFORONE); }
+
+int cb_receive_blocking(int fd, int64_t timeout_us) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) return -errno;
+    struct timeval timeout = {.tv_sec = (time_t)(timeout_us / 1000000), .tv_usec = (suseconds_t)(timeout_us % 1000000)};
+    if (timeout.tv_sec == 0 && timeout.tv_usec == 0) timeout.tv_usec = 1;  // 0 would mean no timeout at all
+    return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) < 0 ? -errno : 0;
 }
 
 static void ipv4_address(struct sockaddr_in *addr, uint32_t ip, uint16_t port) {
@@ -225,6 +239,13 @@ void cb_name_current_thread(const char *name) {
     strncpy(truncated, name, sizeof truncated - 1);
     truncated[sizeof truncated - 1] = 0;
     pthread_setname_np(pthread_self(), truncated);
+}
+
+int cb_poll1(int fd, int timeout_ms) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n = poll(&p, 1, timeout_ms);
+    if (n < 0) return errno == EINTR ? 0 : -errno;
+    return (p.revents & POLLIN) ? 1 : 0;
 }
 
 int cb_poll2(int fd_a, int fd_b, int timeout_ms) {

@@ -30,6 +30,13 @@ cb_recv_plan *cb_recv_plan_create(cb_datagram *slots, int count);
 void cb_recv_plan_destroy(cb_recv_plan *plan);
 /// As `cb_recv_batch` into the plan's slots.
 int cb_recv_planned(int fd, cb_recv_plan *plan);
+/// As `cb_recv_planned`, but waits for the first datagram, up to the socket's receive timeout (a socket made
+/// blocking by `cb_receive_blocking`); 0 when none came in that time or a signal interrupted the wait.
+int cb_recv_planned_waiting(int fd, cb_recv_plan *plan);
+
+/// Makes `fd`'s receives block (sends that pass MSG_DONTWAIT, as all here do, still never block), each for at most
+/// `timeout_us` µs: SO_RCVTIMEO, which the kernel rounds up to its timer tick (1–10 ms). Returns 0 or -errno.
+int cb_receive_blocking(int fd, int64_t timeout_us);
 
 /// The source of a received datagram. Returns 4 with `ip` set (host order) for IPv4, and for an IPv4-mapped IPv6
 /// source (`::ffff:a.b.c.d`, how a dual-stack socket sees IPv4 peers); 6 with `ip6_hi`/`ip6_lo` set (the address's
@@ -79,6 +86,9 @@ void cb_eventfd_drain(int fd);
 
 /// Names the calling thread for the OS (`/proc/self/task/TID/comm`, `top -H`, `perf`): at most 15 bytes are kept.
 void cb_name_current_thread(const char *name);
+
+/// Waits until `fd` is readable (1) or `timeout_ms` passes (0). Returns -errno on error.
+int cb_poll1(int fd, int timeout_ms);
 
 /// Waits until `fd_a` or `fd_b` is readable or `timeout_ms` passes. Returns a bitmask (1 = a, 2 = b), 0 on timeout,
 /// or -errno.
