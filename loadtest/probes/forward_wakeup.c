@@ -8,10 +8,12 @@
 // nothing: 160/s × 10 copies, 6.2–6.7 µs per copy either way). PIN=1 puts the forwarder alone on CPU 1 and the
 // sender and sink on CPU 0, as `SERVER_CPUS=1 LOAD_CPUS=0 loadtest/bench` does (each copy then wakes the sink
 // across CPUs: 8.4–8.9 µs per copy at 160/s × 10, against 6.6 unpinned).
-// How the forwarder waits: `poll` (one fd, the default), `poll2` (the socket and an eventfd, as the media loop),
-// `epoll`, or `block` (no wait call: a blocking recvmmsg with a 10 ms SO_RCVTIMEO); TIMEOUT=-1 polls with no
-// timeout. None of them changed the cost at 800/s × 1 pinned (2026-12-06, three rounds each: 28–39 µs per
-// datagram, the spread within each mode as wide as between them): the wake-up itself costs, not the call.
+// How the forwarder waits: `poll` (one fd, the default), `poll2` (the socket and an eventfd, as the media loop
+// did until 2026-12-07), `epoll`, or `block` (no wait call: a blocking recvmmsg with a 10 ms SO_RCVTIMEO, as the
+// media loop waits while datagrams come); TIMEOUT=-1 polls with no timeout. Three rounds each (2026-12-06) could
+// not tell them apart at 800/s × 1 pinned (28–39 µs per datagram). Twenty-two alternated rounds of `poll2` and
+// `block` (2026-12-07) could: `block` read 0.93 and 0.95 of `poll2` (medians per round, two series) and lower in
+// 16 of 22; TIMEOUT=-1 and a `setsockopt` of the timeout before each wait read as `poll2`.
 //   cc -O2 -o /tmp/forward_wakeup loadtest/probes/forward_wakeup.c -lpthread
 //   /tmp/forward_wakeup 800 1; /tmp/forward_wakeup 16000 1; /tmp/forward_wakeup 7500 5; /tmp/forward_wakeup 160 10 mmsg
 //   PIN=1 /tmp/forward_wakeup 160 10; PIN=1 /tmp/forward_wakeup 800 1 epoll; PIN=1 TIMEOUT=-1 /tmp/forward_wakeup 800 1

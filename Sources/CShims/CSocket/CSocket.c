@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
-#include <sys/eventfd.h>
 #include <sys/time.h>
 #include <time.h>
 
@@ -217,23 +216,6 @@ int cb_send_batch(int fd, const cb_outgoing *datagrams, int count) {
     return failed;
 }
 
-int cb_eventfd(void) {
-    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    return fd < 0 ? -errno : fd;
-}
-
-void cb_eventfd_signal(int fd) {
-    uint64_t one = 1;
-    ssize_t ignored = write(fd, &one, sizeof one);
-    (void)ignored;
-}
-
-void cb_eventfd_drain(int fd) {
-    uint64_t value;
-    ssize_t ignored = read(fd, &value, sizeof value);
-    (void)ignored;
-}
-
 void cb_name_current_thread(const char *name) {
     char truncated[16];
     strncpy(truncated, name, sizeof truncated - 1);
@@ -246,13 +228,6 @@ int cb_poll1(int fd, int timeout_ms) {
     int n = poll(&p, 1, timeout_ms);
     if (n < 0) return errno == EINTR ? 0 : -errno;
     return (p.revents & POLLIN) ? 1 : 0;
-}
-
-int cb_poll2(int fd_a, int fd_b, int timeout_ms) {
-    struct pollfd fds[2] = {{.fd = fd_a, .events = POLLIN}, {.fd = fd_b, .events = POLLIN}};
-    int n = poll(fds, 2, timeout_ms);
-    if (n < 0) return errno == EINTR ? 0 : -errno;
-    return ((fds[0].revents & POLLIN) ? 1 : 0) | ((fds[1].revents & POLLIN) ? 2 : 0);
 }
 
 int cb_datagram_source(const cb_datagram *slot, uint32_t *ip, uint64_t *hi, uint64_t *lo, uint16_t *port) {

@@ -6,7 +6,8 @@ import Synchronization
 
 /// The least any forwarder does in a step's shape, and what it costs: no SFU logic at all, only what every SFU
 /// does per packet. A paced sender (the generator's CPU) offers SRTP packets at the step's rate; a forwarder
-/// thread (the server's CPU when pinned) sleeps in `poll`, takes what came with `recvmmsg`, unprotects it, then
+/// thread (the server's CPU when pinned) sleeps in `recvmmsg` as the server's media loop does while packets come,
+/// takes what came, unprotects it, then
 /// protects a copy for each of the step's receivers and sends them together (`CopyBatch`), which a reader thread
 /// drains as the generator does.
 /// Returns the forwarder thread's CPU µs per copy out, wake-ups included.
@@ -103,7 +104,6 @@ enum ForwarderBound {
 /// The forwarder thread of `ForwarderBound`. Everything but `stop` runs on its own thread.
 private final class Forwarder: @unchecked Sendable {
     private let fd: Int32
-    private let wakeFD: Int32
     private let ports: [UInt16]
     private let cpu: Int32?
     private let inbound: SRTPContext
@@ -119,15 +119,15 @@ private final class Forwarder: @unchecked Sendable {
         self.control = control
         self.ports = ports
         self.cpu = cpu
-        wakeFD = cb_eventfd()
+        // Waits in the receive, at most 10 ms at a time (the server's tick), so `stop` ends it without a wake-up.
+        let blocking = cb_receive_blocking(fd, 10_000)
+        guard blocking == 0 else { throw LoadError("forwarder bound: receive timeout: errno \(-blocking)") }
         inbound = try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: key, direction: .inbound)
         outbound = try ports.map { _ in
             try SRTPContext(profile: .aeadAES128GCM, masterKeyAndSalt: (0..<28).map { _ in UInt8.random(in: 0...255) },
                             direction: .outbound)
         }
     }
-
-    deinit { cbl_close(wakeFD) }
 
     func run() {
         if let cpu { _ = cbl_pin_thread(cpu) }
@@ -144,9 +144,9 @@ private final class Forwarder: @unchecked Sendable {
         let batch = CopyBatch(fd: fd)
         let start = cbl_thread_cpu_ns()
         while running.load(ordering: .relaxed) {
-            guard cb_poll2(fd, wakeFD, -1) & 1 != 0 else { continue }
-            let received = cb_recv_planned(fd, plan)
-            for i in 0..<max(0, Int(received)) {
+            let received = cb_recv_planned_waiting(fd, plan)
+            guard received > 0 else { continue }  // a timeout
+            for i in 0..<Int(received) {
                 let packet = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: 2048)
                 if let control, control.handle(packet, length: Int(slots[i].length), inbound: inbound, batch: batch) {
                     batch.send()
@@ -174,7 +174,6 @@ private final class Forwarder: @unchecked Sendable {
     /// Ends the thread and returns its CPU time in ns.
     func stop() -> Double {
         running.store(false, ordering: .sequentiallyConsistent)
-        cb_eventfd_signal(wakeFD)
         while !done.load(ordering: .sequentiallyConsistent) { usleep(1000) }
         return Double(cpuNs.load(ordering: .sequentiallyConsistent))
     }

@@ -79,18 +79,10 @@ typedef struct {
 /// datagram the kernel refuses is skipped and the rest still go. Returns how many were not sent.
 int cb_send_batch(int fd, const cb_outgoing *datagrams, int count);
 
-/// Creates a non-blocking eventfd used to wake a poll loop. Returns fd or -errno.
-int cb_eventfd(void);
-void cb_eventfd_signal(int fd);
-void cb_eventfd_drain(int fd);
-
 /// Names the calling thread for the OS (`/proc/self/task/TID/comm`, `top -H`, `perf`): at most 15 bytes are kept.
 void cb_name_current_thread(const char *name);
 
 /// Waits until `fd` is readable (1) or `timeout_ms` passes (0). Returns -errno on error.
 int cb_poll1(int fd, int timeout_ms);
 
-/// Waits until `fd_a` or `fd_b` is readable or `timeout_ms` passes. Returns a bitmask (1 = a, 2 = b), 0 on timeout,
-/// or -errno.
-int cb_poll2(int fd_a, int fd_b, int timeout_ms);
 #endif
