@@ -112,7 +112,7 @@ public final class MediaLoop: @unchecked Sendable {
         var flowing = false  // the last wait ended with datagrams: wait for the next in the receive itself
         while running.load(ordering: .relaxed) {
             let wasFlowing = flowing
-            var received: Int
+            let received: Int
             if flowing {
                 received = socket.receive(waiting: true)  // at most a tick interval (`waitInReceive`)
                 if received > 0 { wakeUpsInReceive += 1 }
@@ -124,7 +124,8 @@ public final class MediaLoop: @unchecked Sendable {
             }
             flowing = received > 0
             // Jobs first, as they came first: one may make the transport that a datagram in this batch is for.
-            let ranJobs = jobsQueued.load(ordering: .relaxed) && jobsQueued.exchange(false, ordering: .acquiringAndReleasing)
+            let ranJobs = jobsQueued.load(ordering: .relaxed)
+                && jobsQueued.exchange(false, ordering: .acquiringAndReleasing)
             if ranJobs { socket.sendingTogether { runJobs() } }
             // One load of the weak reference per wake-up (it is a runtime call); nil once gone at shutdown, and
             // then the loop must not spin.
@@ -183,5 +184,3 @@ public final class MediaLoop: @unchecked Sendable {
         }
     }
 }
-
-import Glibc
