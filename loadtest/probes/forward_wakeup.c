@@ -11,9 +11,9 @@
 // How the forwarder waits: `poll` (one fd, the default), `poll2` (the socket and an eventfd, as the media loop
 // did until 2026-12-07), `epoll`, or `block` (no wait call: a blocking recvmmsg with a 10 ms SO_RCVTIMEO, as the
 // media loop waits while datagrams come); TIMEOUT=-1 polls with no timeout. Three rounds each (2026-12-06) could
-// not tell them apart at 800/s × 1 pinned (28–39 µs per datagram). Twenty-two alternated rounds of `poll2` and
-// `block` (2026-12-07) could: `block` read 0.93 and 0.95 of `poll2` (medians per round, two series) and lower in
-// 16 of 22; TIMEOUT=-1 and a `setsockopt` of the timeout before each wait read as `poll2`.
+// not tell them apart at 800/s × 1 pinned (28–39 µs per datagram). Thirty alternated rounds of `poll2` and
+// `block` in three series (2026-12-07) could: `block` read 0.92, 0.93 and 0.95 of `poll2` (medians per round) and
+// lower in 22 of 30; TIMEOUT=-1 and a `setsockopt` of the timeout before each wait read as `poll2`.
 //   cc -O2 -o /tmp/forward_wakeup loadtest/probes/forward_wakeup.c -lpthread
 //   /tmp/forward_wakeup 800 1; /tmp/forward_wakeup 16000 1; /tmp/forward_wakeup 7500 5; /tmp/forward_wakeup 160 10 mmsg
 //   PIN=1 /tmp/forward_wakeup 160 10; PIN=1 /tmp/forward_wakeup 800 1 epoll; PIN=1 TIMEOUT=-1 /tmp/forward_wakeup 800 1
