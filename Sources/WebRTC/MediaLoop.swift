@@ -46,8 +46,8 @@ public final class MediaLoop: @unchecked Sendable {
     /// RTP datagrams from the kernel's receipt to the end of their handling: for a forwarded packet, until its
     /// last copy is sent. Queueing behind the batch, decryption, routing and every send are in it. Loop thread only.
     public private(set) var rtpDelay = DelayHistogram()
-    /// Waits that ended with something to do, by where the loop waited: in the socket's receive (datagrams kept
-    /// coming) or in `poll` (the first wait after a quiet spell, or a tick due). Loop thread only.
+    /// Waits that ended with datagrams (a job's wake-up is one), by where the loop waited: in the socket's receive
+    /// (datagrams kept coming) or in `poll` (the first wait after a quiet spell). Loop thread only.
     public private(set) var wakeUpsInReceive = 0
     public private(set) var wakeUpsInPoll = 0
 
@@ -55,6 +55,7 @@ public final class MediaLoop: @unchecked Sendable {
     /// the thread by it to read its scheduling statistics).
     public static let threadName = "cb-media-loop"
 
+    /// Makes `socket`'s receives blocking, for at most `tickInterval` each (its sends never block).
     public init(socket: UDPMediaSocket, tickInterval: Double = 0.01, idleTickInterval: Double = 1) throws {
         self.socket = socket
         self.tickInterval = tickInterval
@@ -173,7 +174,7 @@ public final class MediaLoop: @unchecked Sendable {
         for batch in 1...16 {
             let now = MonotonicClock.now()
             socket.handleReceived(count) { bytes, source, arrivalNs in
-                if source.port == wakeSource.port && source == wakeSource { return }  // a job's wake-up
+                if source == wakeSource { return }  // a job's wake-up
                 socket.sendingTogether { handler.handleDatagram(bytes, from: source, now: now) }
                 if arrivalNs != 0, RTPDemux.isRTP(UnsafeRawBufferPointer(bytes)) {
                     rtpDelay.record(ns: UDPMediaSocket.realtimeNanoseconds() - arrivalNs)
