@@ -18,9 +18,9 @@ public final class UDPMediaSocket: @unchecked Sendable {
     public static let sendBatchSize = 64
 
     public let fd: Int32
-    public let localPort: UInt16
     /// The address the socket is bound to, with its port (`0.0.0.0` or `::` when bound to any).
     public let localAddress: TransportAddress
+    public var localPort: UInt16 { localAddress.port }
     /// An IPv6 socket (which reaches IPv4 peers only if bound to `::`).
     public let isIPv6: Bool
     private let slots: UnsafeMutablePointer<cb_datagram>
@@ -49,8 +49,7 @@ public final class UDPMediaSocket: @unchecked Sendable {
         guard fd >= 0 else { throw SocketError(operation: "bind \(address)", errno: -fd) }
         self.fd = fd
         _ = cb_enable_receive_timestamps(fd)  // for the forwarding-delay histogram; without it, nothing is timed
-        self.localPort = UInt16(truncatingIfNeeded: cb_local_port(fd))
-        localAddress = TransportAddress(ip: address.ip, port: localPort)
+        localAddress = TransportAddress(ip: address.ip, port: UInt16(truncatingIfNeeded: cb_local_port(fd)))
         storage = .allocate(byteCount: Self.slotCapacity * Self.batchSize, alignment: 16)
         slots = .allocate(capacity: Self.batchSize)
         for i in 0..<Self.batchSize {
