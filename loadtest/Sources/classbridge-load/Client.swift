@@ -78,6 +78,9 @@ final class LoadClient {
     var totalVideo = 0
     var totalAudio = 0
     var unprotectErrors = 0
+    /// What this client exchanged with the server besides media, in all: SRTCP each way and the checks it sent
+    /// (each answered). Summed over a step's window, the control traffic the step's forwarder bound exchanges too.
+    var rtcpSent = 0, rtcpReceived = 0, checksSent = 0
 
     var isPublisher: Bool { plan.publishAudio || plan.publishVideo }
 
@@ -115,6 +118,7 @@ final class LoadClient {
         ])
         send(message.serialize(integrityKey: Array(remote.pwd.utf8), addFingerprint: true))
         lastCheckNs = now
+        checksSent += 1
     }
 
     func send(_ bytes: [UInt8]) {
@@ -178,6 +182,7 @@ final class LoadClient {
         guard let length = buffer.withUnsafeMutableBytes({ try? outbound.protectRTCP($0, length: plain.count) })
         else { return }
         buffer.withUnsafeBytes { send($0.baseAddress!, length: length) }
+        rtcpSent += 1
     }
 
     func fail(_ reason: String) {

@@ -5,27 +5,45 @@ import RTCP
 import SRTP
 import STUN
 
-/// The RTCP and STUN a WebRTC SFU must exchange besides the media, at the rates the server's `/metrics` and the
-/// generator's clients show for R rooms of one publisher and one subscriber each (patrol R5 / R10 / R20,
-/// 2026-12-06, `fa780d5`): per room and second, 11.4 SRTCP packets out (transport-cc feedback every 100 ms to the
-/// publisher, reports), 2 SRTCP packets in (reports) and one consent check in (each of the two peers checks every
-/// 2 s), answered with an authenticated response.
+/// The RTCP and STUN a WebRTC SFU must exchange besides the media, as rates a second: SRTCP packets out
+/// (transport-cc feedback to the publishers, reports), SRTCP packets in (reports), and consent checks in, each
+/// answered with an authenticated response.
+///
+/// Each step of a run measures its own (`StepResult.controlTraffic`: what the generator's clients sent and
+/// received in the window). `init(rooms:)` holds what patrol showed per room of one publisher and one subscriber
+/// (R5 / R10 / R20, 2026-12-06, `fa780d5`): 11.4 out, 2 in, one check (each peer checks every 2 s).
 ///
 /// Why: the forwarder bound without it is no WebRTC SFU, so floor ÷ bound overstates what any compliant forwarder
 /// can reach at the light steps, where every datagram in costs a wake-up. With it, the bound still does the least:
 /// its feedback is built once and only protected per send, and it records no arrival times.
-struct ControlTraffic {
-    var rooms: Int
-    static let rtcpOutPerRoom = 11.4
-    static let rtcpInPerRoom = 2.0
-    static let checksPerRoom = 1.0
+struct ControlTraffic: Codable, Equatable {
+    var rtcpOutPerSecond: Double
+    var rtcpInPerSecond: Double
+    var checksPerSecond: Double
 
     static let iceKey = Array("bound-ice-password-0123456789".utf8)
     static let username = "bound:client"
 
-    var rtcpOutIntervalNs: UInt64 { UInt64(1e9 / (Self.rtcpOutPerRoom * Double(max(1, rooms)))) }
-    var rtcpInIntervalNs: UInt64 { UInt64(1e9 / (Self.rtcpInPerRoom * Double(max(1, rooms)))) }
-    var checkIntervalNs: UInt64 { UInt64(1e9 / (Self.checksPerRoom * Double(max(1, rooms)))) }
+    init(rtcpOutPerSecond: Double, rtcpInPerSecond: Double, checksPerSecond: Double) {
+        self.rtcpOutPerSecond = rtcpOutPerSecond
+        self.rtcpInPerSecond = rtcpInPerSecond
+        self.checksPerSecond = checksPerSecond
+    }
+
+    /// Patrol's rates for `rooms` rooms.
+    init(rooms: Int) {
+        let rooms = Double(max(1, rooms))
+        self.init(rtcpOutPerSecond: 11.4 * rooms, rtcpInPerSecond: 2 * rooms, checksPerSecond: rooms)
+    }
+
+    var rtcpOutIntervalNs: UInt64 { Self.interval(rtcpOutPerSecond) }
+    var rtcpInIntervalNs: UInt64 { Self.interval(rtcpInPerSecond) }
+    var checkIntervalNs: UInt64 { Self.interval(checksPerSecond) }
+
+    /// A rate of none is an interval no run reaches (and no sum of a start and it overflows).
+    private static func interval(_ perSecond: Double) -> UInt64 {
+        perSecond > 1e-3 ? UInt64(1e9 / perSecond) : UInt64.max / 4
+    }
 }
 
 /// The paced sender's side: SRTCP reports and consent checks towards the forwarder, interleaved with the media.

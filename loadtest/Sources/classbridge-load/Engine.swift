@@ -195,6 +195,7 @@ final class Engine {
             guard let inbound = client.inbound, length >= 12 else { return }
             if RTPDemux.isRTCP(packetTypeByte: buffer[1]) {
                 guard let plain = try? inbound.unprotectRTCP(buffer, length: length) else { client.unprotectErrors += 1; return }
+                client.rtcpReceived += 1
                 handleRTCP(client, UnsafeRawBufferPointer(rebasing: buffer[0..<plain]), now: now)
                 return
             }

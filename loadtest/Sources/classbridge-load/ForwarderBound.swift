@@ -16,14 +16,19 @@ import Synchronization
 /// unprotect that few copies share, so floor ÷ bound is the most any forwarder can reach there, measured in the
 /// same run (this VM's speed drifts by tens of percent between runs; separate probe runs did not compare).
 enum ForwarderBound {
-    /// The live floor and the forwarder bound in one shape, as each step and `classbridge-load floor` report them:
-    /// CPU µs per copy of each.
-    static func measureWithFloor(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?,
-                                 seconds: Double) throws -> (floor: Double, bound: Double) {
+    /// The live floor and the forwarder bound in one shape, as each step and `classbridge-load floor` report them,
+    /// and with `control` the bound that also exchanges it: CPU µs per copy of each.
+    static func measureWithFloor(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic? = nil,
+                                 cpus: FloorCPUs?, seconds: Double) throws -> (floor: Double, bound: Double,
+                                                                               compliant: Double?) {
         let floor = try Floor.measureLive(packets: packets, receivers: shape.receivers, seconds: seconds, rounds: 5,
                                           burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus)
-        let bound = try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, rounds: 3)
-        return (floor, bound)
+        guard let control else {
+            return (floor, try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, rounds: 3), nil)
+        }
+        let bounds = try measureWithControl(packets: packets, shape: shape, control: control, cpus: cpus,
+                                            seconds: seconds, rounds: 3, printsControl: false)
+        return (floor, bounds.bare, bounds.compliant)
     }
 
     /// The median of `rounds` measurements of `seconds` each.
@@ -35,18 +40,20 @@ enum ForwarderBound {
     /// The bound, and the bound that also exchanges `control` (a compliant forwarder's least), alternated round by
     /// round so that the VM's drift falls on both alike: the medians of `rounds` each.
     static func measureWithControl(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic, cpus: FloorCPUs?,
-                                   seconds: Double, rounds: Int) throws -> (bare: Double, compliant: Double) {
+                                   seconds: Double, rounds: Int,
+                                   printsControl: Bool = true) throws -> (bare: Double, compliant: Double) {
         var bare: [Double] = [], compliant: [Double] = []
         for _ in 0..<rounds {
             bare.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds))
             compliant.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds,
-                                         control: control))
+                                         control: control, printsControl: printsControl))
         }
         return (bare.sorted()[rounds / 2], compliant.sorted()[rounds / 2])
     }
 
+    /// One measurement; with `control`, `printsControl` prints the control traffic it exchanged.
     static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
-                        control: ControlTraffic? = nil) throws -> Double {
+                        control: ControlTraffic? = nil, printsControl: Bool = true) throws -> Double {
         let receivers = max(1, shape.receivers)
         let sinks = (0..<receivers + (control == nil ? 0 : 1)).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
         let inbound = cb_udp_bind_ipv4(0x7F00_0001, 0, 4 << 20, 4 << 20)
@@ -91,7 +98,7 @@ enum ForwarderBound {
         }
         usleep(20_000)  // the last packets through
         let cpuNs = forwarder.stop()
-        if let responder {
+        if let responder, printsControl {
             print(String(format: "  control traffic: %.0f SRTCP in, %.0f checks answered, %.0f SRTCP out a second "
                          + "(%d copies of RTP)", Double(responder.rtcpIn) / seconds,
                          Double(responder.checksAnswered) / seconds, Double(responder.rtcpOut) / seconds,

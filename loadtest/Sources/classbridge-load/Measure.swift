@@ -17,6 +17,7 @@ extension Runner {
         let genStart = cbl_process_cpu_ns()
         let loopStart = options.server?.mediaLoopSchedule()
         let machineStart = MachineCPU.read()
+        let controlStart = controlTotals()
         let end = start + UInt64(windowSeconds * 1e9)
         var lastReport = (ns: start, received: 0, cpu: cpuStart)
         while cbl_monotonic_ns() < end {
@@ -38,6 +39,10 @@ extension Runner {
         let serverCPU = cpuStart.flatMap { s in options.server?.cpuSeconds().map { $0 - s } }
         let genCPU = Double(cbl_process_cpu_ns() - genStart) / 1e9
         let loop = loopStart.flatMap { s in options.server?.mediaLoopSchedule().map { $0 - s } }
+        // The clients' SRTCP out is the server's in, and the other way round; each check is answered.
+        let control = zip(controlTotals(), controlStart).map { Double($0 - $1) / duration }
+        let controlTraffic = ControlTraffic(rtcpOutPerSecond: control[1], rtcpInPerSecond: control[0],
+                                            checksPerSecond: control[2])
         let stealPercent = machineStart.flatMap { s in MachineCPU.read()?.stealPercent(since: s) }
         let received = w.receivedVideo + w.receivedAudio
         var expected = 0, got = 0
@@ -87,7 +92,7 @@ extension Runner {
             floorUsPerPacket: floor.liveUs,
             floorRatio: usPerPacket.map { floor.liveUs / $0 }, floorShape: nil,
             fixedFloorUsPerPacket: floor.liveUs, fixedFloorRatio: usPerPacket.map { floor.liveUs / $0 },
-            idleSinkFloorRatio: usPerPacket.map { floor.protectAndSendUs / $0 },
+            idleSinkFloorRatio: usPerPacket.map { floor.protectAndSendUs / $0 }, controlTraffic: controlTraffic,
             serverRSSPerStreamKB: rssBefore.flatMap { before in
                 options.server?.rssKB().map { newStreams > 0 ? ($0 - before) / Double(newStreams) : .nan }
             },
@@ -96,13 +101,32 @@ extension Runner {
             failedClients: failed.count)
     }
 
+    /// SRTCP sent, SRTCP received and checks sent, summed over every client so far.
+    private func controlTotals() -> [Int] {
+        engine.clients.reduce(into: [0, 0, 0]) { sums, client in
+            sums[0] += client.rtcpSent
+            sums[1] += client.rtcpReceived
+            sums[2] += client.checksSent
+        }
+    }
+
     /// The smoke's delivery check: every client connected; every subscriber received > 0 packets of each
-    /// subscribed kind; loss in every measured step below the bound; the server's `/metrics` timed each step.
+    /// subscribed kind; loss in every measured step below the bound; the server's `/metrics` timed each step; SRTCP
+    /// went both ways and consent checks were sent in each step.
     func checkAssertions(_ results: [StepResult]) -> Bool {
         guard let assertions = scenario.assert else { return true }
         var ok = true
         for result in results where result.serverDelayP99us == nil {
             problems.append("step \(result.step): no forwarding delay from the server's /metrics"); ok = false
+        }
+        // Every step's forwarder bound copies the RTCP and checks the step exchanged: a WebRTC SFU has some.
+        for result in results {
+            guard let control = result.controlTraffic, control.rtcpInPerSecond > 0, control.rtcpOutPerSecond > 0,
+                  control.checksPerSecond > 0 else {
+                problems.append("step \(result.step): SRTCP each way and consent checks not all seen: "
+                                + "\(result.controlTraffic.map { "\($0)" } ?? "none")"); ok = false
+                continue
+            }
         }
         // Kernels without scheduler statistics have no schedstat files at all.
         let hasSchedstat = FileManager.default.fileExists(atPath: "/proc/self/schedstat")
@@ -122,7 +146,7 @@ extension Runner {
                 problems.append("client \(client.index): loss \(expected - got)/\(expected)"); ok = false
             }
         }
-        print(ok ? "ASSERT OK: every client connected, every subscriber received video and audio, loss < \(assertions.maxLossPercent)%, the server timed its forwarding and its media loop's scheduling was read"
+        print(ok ? "ASSERT OK: every client connected, every subscriber received video and audio, loss < \(assertions.maxLossPercent)%, the server timed its forwarding and its media loop's scheduling was read, SRTCP went both ways and consent checks were sent"
                  : "ASSERT FAILED:\n  " + problems.joined(separator: "\n  "))
         return ok
     }

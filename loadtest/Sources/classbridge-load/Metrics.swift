@@ -103,9 +103,17 @@ struct StepResult: Codable {
     /// the least any forwarder does here. floor ÷ bound is the most a forwarder can reach against the floor.
     var forwarderBoundUsPerPacket: Double?
     var forwarderBoundRatio: Double?
+    /// The RTCP and STUN the generator's clients exchanged with the server in the window, a second.
+    var controlTraffic: ControlTraffic?
+    /// The forwarder bound that also exchanges `controlTraffic` (`ControlTraffic`: a compliant forwarder's least),
+    /// CPU µs per copy; and floor ÷ it, the most a WebRTC forwarder can reach against the floor in this step
+    /// (the table's "reach"), to read beside `floorRatio`.
+    var compliantBoundUsPerPacket: Double?
+    var compliantReach: Double?
 
-    /// Adopts the live floors and the forwarder bound measured right after this step.
-    mutating func use(floor: Double, shape: FloorShape, fixedFloor: Double, forwarderBound: Double) {
+    /// Adopts the live floors and the forwarder bounds measured right after this step.
+    mutating func use(floor: Double, shape: FloorShape, fixedFloor: Double, forwarderBound: Double,
+                      compliantBound: Double?) {
         floorUsPerPacket = floor
         floorRatio = serverUsPerForwardedPacket.map { floor / $0 }
         floorShape = shape
@@ -113,6 +121,17 @@ struct StepResult: Codable {
         fixedFloorRatio = serverUsPerForwardedPacket.map { fixedFloor / $0 }
         forwarderBoundUsPerPacket = forwarderBound
         forwarderBoundRatio = serverUsPerForwardedPacket.map { forwarderBound / $0 }
+        compliantBoundUsPerPacket = compliantBound
+        compliantReach = compliantBound.map { floor / $0 }
+    }
+    /// The step's control traffic and the compliant bound, under its row.
+    var controlLine: String? {
+        guard let control = controlTraffic, let bound = compliantBoundUsPerPacket, let reach = compliantReach
+        else { return nil }
+        return String(format: "  control traffic a second: %.1f SRTCP in, %.1f out, %.1f checks; the forwarder bound "
+                      + "with it %.2f µs per copy (bare %.2f): reach %.0f %% of the floor", control.rtcpInPerSecond,
+                      control.rtcpOutPerSecond, control.checksPerSecond, bound, forwarderBoundUsPerPacket ?? .nan,
+                      100 * reach)
     }
     var serverRSSPerStreamKB: Double?
     var joinToFirstMediaMsP50: Double
@@ -123,7 +142,7 @@ struct StepResult: Codable {
 
     static let columns: [(String, Int)] = [("scenario", -9), ("step", -16), ("streams", 7), ("recv pkt/s", 10),
         ("Mbit/s", 7), ("deliv%", 6), ("loss%", 6), ("p50 µs", 7), ("p99 µs", 7), ("srv p99", 7), ("loop wait", 10), ("steal", 5), ("srv CPU/loop", 12), ("µs/pkt", 7), ("usr/sys", 9),
-        ("floor", 6), ("fixed", 5), ("fwd", 5),
+        ("floor", 6), ("fixed", 5), ("fwd", 5), ("reach", 5),
         ("KB/strm", 7), ("1st ms p50/max", 15), ("gen CPU", 7)]
 
     static var header: String { pad(columns.map(\.0)) }
@@ -137,6 +156,7 @@ struct StepResult: Codable {
             f(serverLoopWaitPercent, 1) + "%/" + f(serverLoopWaitPerWakeupUs, 0), f(stealPercent, 1) + "%", f(serverCPUPercent, 0) + "%/" + f(serverLoopCPUPercent, 0) + "%",
             f(serverUsPerForwardedPacket, 2), f(serverUserUsPerPacket, 1) + "/" + f(serverSystemUsPerPacket, 1), floorRatio.map { f($0 * 100, 0) + "%" } ?? "-",
             fixedFloorRatio.map { f($0 * 100, 0) + "%" } ?? "-", forwarderBoundRatio.map { f($0 * 100, 0) + "%" } ?? "-",
+            compliantReach.map { f($0 * 100, 0) + "%" } ?? "-",
             f(serverRSSPerStreamKB, 1), f(joinToFirstMediaMsP50, 0) + "/" + f(joinToFirstMediaMsMax, 0),
             f(loadGeneratorCPUPercent, 0) + "%"])
     }

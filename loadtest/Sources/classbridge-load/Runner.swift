@@ -143,18 +143,22 @@ final class Runner {
                                    newStreams: subscriberStreams() - streamsBefore))
             // The floors again right after the window, so each step's ratio compares like with like in time: in
             // the step's own shape (its fan-out and packet rate, pinned as the server and generator are), and in
-            // the fixed shape of earlier reports; and the least a forwarder does in the step's shape.
+            // the fixed shape of earlier reports; and the least a forwarder does in the step's shape, bare and with
+            // the step's own RTCP and STUN (alternated round by round).
             let packets = Floor.rtpPackets(video: engine.video, audio: engine.audio)
             let measured = results[results.count - 1]
             let cpus = FloorCPUs.matching(server: options.server?.pid)
             let shape = FloorShape(sentPerSecond: measured.sentPacketsPerSecond,
                                    receivedPerSecond: measured.receivedPacketsPerSecond, pinned: cpus != nil)
-            let shaped = try ForwarderBound.measureWithFloor(packets: packets, shape: shape, cpus: cpus, seconds: 0.5)
+            let shaped = try ForwarderBound.measureWithFloor(packets: packets, shape: shape,
+                                                             control: measured.controlTraffic, cpus: cpus,
+                                                             seconds: 0.5)
             let fixedFloor = try Floor.measureLive(packets: packets, receivers: floor.liveReceivers, seconds: 0.5,
                                                    rounds: 5)
             results[results.count - 1].use(floor: shaped.floor, shape: shape, fixedFloor: fixedFloor,
-                                           forwarderBound: shaped.bound)
+                                           forwarderBound: shaped.bound, compliantBound: shaped.compliant)
             print(results.last!.row)
+            if let line = results.last!.controlLine { print(line) }
             if let warning = StepResult.stealWarning(percent: measured.stealPercent, step: "\(scenario.name) \(label)") {
                 print(warning)
             }

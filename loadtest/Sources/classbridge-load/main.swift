@@ -59,7 +59,7 @@ do {
                              100 * floor / bare, compliant, 100 * floor / compliant))
                 exit(0)
             }
-            let (us, bound) = try ForwarderBound.measureWithFloor(packets: Floor.rtpPackets(video: video, audio: nil),
+            let (us, bound, _) = try ForwarderBound.measureWithFloor(packets: Floor.rtpPackets(video: video, audio: nil),
                                                                   shape: shape, cpus: pinned, seconds: seconds / 5)
             print(String(format: "%d receivers, a packet every %.2f ms, %@: live floor %.2f µs per packet, "
                          + "forwarder bound %.2f µs per copy (floor ÷ bound %.0f %%)", receivers, interval ?? 2,

@@ -1,5 +1,6 @@
 import CLoadSupport
 import CSocket
+import Foundation
 import Glibc
 import SRTP
 import STUN
@@ -68,6 +69,29 @@ import Testing
         #expect(responder.rtcpOut == 5)
         responder.queueDue(now: 1_000 + 100 * interval + interval / 2, batch: batch)
         #expect(responder.rtcpOut == 5)
+    }
+
+    @Test func patrolsRatesPerRoomAndAStepsOwnRates() throws {
+        #expect(ControlTraffic(rooms: 5) == ControlTraffic(rtcpOutPerSecond: 57, rtcpInPerSecond: 10, checksPerSecond: 5))
+        let step = ControlTraffic(rtcpOutPerSecond: 200, rtcpInPerSecond: 4, checksPerSecond: 0.5)
+        #expect(step.rtcpOutIntervalNs == 5_000_000)
+        #expect(step.rtcpInIntervalNs == 250_000_000)
+        #expect(step.checkIntervalNs == 2_000_000_000)
+        // A step's rates are in its JSON report.
+        let decoded = try JSONDecoder().decode(ControlTraffic.self, from: JSONEncoder().encode(step))
+        #expect(decoded == step)
+    }
+
+    @Test func aRateOfNoneIsNeverDue() throws {
+        let none = ControlTraffic(rtcpOutPerSecond: 0, rtcpInPerSecond: 0, checksPerSecond: 0)
+        let start: UInt64 = 1_000_000_000_000  // a monotonic clock after weeks of uptime
+        let sender = ControlSender(traffic: none, startNs: start)
+        #expect(sender.nextNs > start + 1_000_000_000_000_000)
+        let responder = try ControlResponder(traffic: none, port: 9)
+        let batch = CopyBatch(fd: -1)
+        responder.queueDue(now: start, batch: batch)
+        responder.queueDue(now: start + 3_600_000_000_000, batch: batch)
+        #expect(responder.rtcpOut == 0)
     }
 
     private func receive(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) -> Int? {
