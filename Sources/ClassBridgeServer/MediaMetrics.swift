@@ -51,7 +51,8 @@ final class MediaMetrics: Sendable {
             total("classbridge_rtcp_packets_sent_total", "RTCP packets protected and sent.") {
                 $0.transport.rtcpSent },
             total("classbridge_srtp_inbound_dropped_total",
-                  "Inbound packets dropped by a transport: failed authentication or replay check, media before keys, malformed.") {
+                  "Inbound packets dropped by a transport: failed authentication or replay check, media before keys, "
+                    + "malformed, or a new SSRC past the session's limit.") {
                 $0.transport.inboundDropped },
             total("classbridge_srtp_protect_failures_total", "Outbound packets that could not be protected.") {
                 $0.transport.protectFailures },

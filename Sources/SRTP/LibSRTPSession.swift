@@ -1,4 +1,5 @@
 internal import CSRTP
+import RTP
 
 /// `srtp_init()` runs exactly once per process, on first use (a Swift global is initialised once, thread-safely).
 private let libraryInitStatus: Int32 = Int32(truncatingIfNeeded: srtp_init().rawValue)
@@ -6,12 +7,17 @@ private let libraryInitStatus: Int32 = Int32(truncatingIfNeeded: srtp_init().raw
 /// One libsrtp `srtp_t`: one direction of one SRTP session, keyed for any SSRC of that direction.
 ///
 /// Serves AES_CM_128_HMAC_SHA1_80 (and AEAD_AES_128_GCM when `CLASSBRIDGE_SRTP_ENGINE=libsrtp`); the reference
-/// implementation in the tests. This wrapper allocates nothing per call (libsrtp itself does, see `SRTPContext`).
+/// implementation in the tests. This wrapper allocates only for a new inbound SSRC (libsrtp itself allocates per
+/// call, see `SRTPContext`).
 final class LibSRTPSession {
     /// libsrtp's `SRTP_MAX_TRAILER_LEN` (tag + MKI).
     static let maxTrailerLength: Int = Int(cb_srtp_max_trailer_len())
 
     private let session: OpaquePointer
+    /// Inbound only: the SSRCs libsrtp keeps a stream for (one per SSRC, for SRTP and SRTCP, added when a packet of
+    /// a new one authenticates), so that a new one past `SRTPContext.maxInboundSSRCs` is refused before libsrtp
+    /// sees it.
+    private let inboundSSRCs: SSRCTable<Bool>?
 
     /// Replay window 1024; `allow_repeat_tx` on, so a retransmission may re-protect a sequence number.
     init(profile: SRTPProfile, masterKeyAndSalt: [UInt8], direction: SRTPContext.Direction) throws(SRTPError) {
@@ -44,6 +50,7 @@ final class LibSRTPSession {
             throw SRTPError(code: Int32(truncatingIfNeeded: status.rawValue), operation: "create")
         }
         self.session = created
+        inboundSSRCs = direction == .inbound ? SSRCTable() : nil
     }
 
     deinit {
@@ -55,7 +62,10 @@ final class LibSRTPSession {
     }
 
     func unprotectRTP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
-        try run(base, length: length, operation: "unprotect_rtp") { srtp_unprotect($0, $1, $2) }
+        let new = try newSSRC(base, length: length, at: 8, operation: "unprotect_rtp")
+        let plain = try run(base, length: length, operation: "unprotect_rtp") { srtp_unprotect($0, $1, $2) }
+        if let new { inboundSSRCs?[new] = true }
+        return plain
     }
 
     func protectRTCP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
@@ -63,7 +73,24 @@ final class LibSRTPSession {
     }
 
     func unprotectRTCP(_ base: UnsafeMutableRawPointer, length: Int) throws(SRTPError) -> Int {
-        try run(base, length: length, operation: "unprotect_rtcp") { srtp_unprotect_rtcp($0, $1, $2) }
+        let new = try newSSRC(base, length: length, at: 4, operation: "unprotect_rtcp")
+        let plain = try run(base, length: length, operation: "unprotect_rtcp") { srtp_unprotect_rtcp($0, $1, $2) }
+        if let new { inboundSSRCs?[new] = true }
+        return plain
+    }
+
+    /// The packet's SSRC (at byte `offset`) when this inbound session has no stream for it yet; nil when it has
+    /// one, for an outbound session, or for a packet too short to name one (libsrtp rejects that). Throws when a
+    /// new stream would pass the limit.
+    private func newSSRC(_ base: UnsafeMutableRawPointer, length: Int, at offset: Int,
+                         operation: String) throws(SRTPError) -> UInt32? {
+        guard let inboundSSRCs, length >= offset + 4 else { return nil }
+        let ssrc = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        guard inboundSSRCs.slot(of: ssrc) == nil else { return nil }
+        guard inboundSSRCs.count < SRTPContext.maxInboundSSRCs else {
+            throw SRTPError(code: SRTPError.streamLimitCode, operation: operation)
+        }
+        return ssrc
     }
 
     /// The caller (`SRTPContext`) has checked `length` and the room after it.

@@ -82,6 +82,9 @@ final class OpenSSLAESGCMSession {
                 throw SRTPError(code: code, operation: operation)
             }
         } else {
+            guard rtpStreams.count < SRTPContext.maxInboundSSRCs else {
+                throw SRTPError(code: SRTPError.streamLimitCode, operation: operation)
+            }
             (index, delta) = (UInt64(sequence), Int64(sequence))  // a new SSRC starts at ROC 0
         }
         let dataEnd = length - Self.tagLength
@@ -129,6 +132,9 @@ final class OpenSSLAESGCMSession {
         let slot = rtcpReceived.slot(of: ssrc)
         if let slot, let code = rtcpReceived[slot: slot].check(index) {
             throw SRTPError(code: code, operation: operation)
+        }
+        if slot == nil, rtcpReceived.count >= SRTPContext.maxInboundSSRCs {
+            throw SRTPError(code: SRTPError.streamLimitCode, operation: operation)
         }
         let dataEnd = length - 4 - Self.tagLength
         let iv = Self.rtcpIV(salt: rtcpSalt, ssrc: ssrc, index: index)

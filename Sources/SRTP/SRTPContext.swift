@@ -48,6 +48,12 @@ public final class SRTPContext {
     /// copied one out, and retained and released it, around every call: a pair per forwarded copy.)
     private let session: any SRTPSession
 
+    /// The most SSRCs an inbound context keeps state for (a replay window each, for SRTP and for SRTCP). A new SSRC
+    /// past it is refused (`SRTPError.isStreamLimit`) and known ones keep working. Only a peer holding the keys can
+    /// add one, since state is made after a packet authenticates; a WebRTC peer sends a few (audio, video, their
+    /// retransmission and simulcast streams, a receiver's RTCP per m-line), so this only bounds a misbehaving one.
+    public static let maxInboundSSRCs = 1024
+
     /// Room a caller must leave after a packet for `protectRTP` and `protectRTCP`, whatever the profile and engine:
     /// libsrtp's `SRTP_MAX_TRAILER_LEN` (tag + MKI) plus the 4-byte SRTCP index. A smaller slack works as long as
     /// it covers `profile.rtpTrailerLength` / `profile.rtcpTrailerLength`; the methods check it.

@@ -19,11 +19,15 @@ public struct SRTPError: Error, CustomStringConvertible, Sendable, Equatable {
     public static let cipherFailureCode: Int32 = 8
     public static let keyExpiredCode: Int32 = 15
     public static let parseErrorCode: Int32 = 21
+    /// A new SSRC past `SRTPContext.maxInboundSSRCs`: libsrtp's `alloc_fail`, its code for a stream it cannot add.
+    public static let streamLimitCode: Int32 = 3
 
     /// The packet failed authentication (tampered, wrong key, or not SRTP at all).
     public var isAuthenticationFailure: Bool { code == Self.authenticationFailureCode }
     /// The packet was a replay, or older than the replay window.
     public var isReplay: Bool { code == Self.replayFailureCode || code == Self.replayTooOldCode }
+    /// The packet came from a new SSRC, and the session already keeps state for as many as it allows.
+    public var isStreamLimit: Bool { code == Self.streamLimitCode }
 
     public var description: String { "SRTP \(operation) failed: \(Self.name(of: code)) (\(code))" }
 

@@ -129,6 +129,28 @@ import Testing
         #expect { try rx.unprotect(report, .rtcp) } throws: { ($0 as? SRTPError)?.isReplay == true }
     }
 
+    /// A peer holding the keys cannot grow an inbound session's state without end: a new SSRC past the limit is
+    /// refused on both engines, for SRTP and SRTCP alike, and the SSRCs already known keep working.
+    @Test(arguments: [SRTPContext.Engine.openSSL, .libsrtp], [PacketKind.rtp, .rtcp])
+    func newSSRCsPastTheLimitAreRefused(engine: SRTPContext.Engine, kind: PacketKind) throws {
+        let tx = try context(engine, .outbound), rx = try context(engine, .inbound)
+        func plain(_ ssrc: UInt32, _ round: UInt16) -> [UInt8] {
+            kind == .rtp ? packet(ssrc: ssrc, sequence: round, payloadLength: 16) : rtcp(ssrc: ssrc, salt: UInt8(round))
+        }
+        let limit = UInt32(SRTPContext.maxInboundSSRCs)
+        for ssrc in 1...limit { _ = try rx.unprotect(tx.protect(plain(ssrc, 1), kind), kind) }
+        let extra = try tx.protect(plain(limit + 1, 1), kind)
+        do {
+            _ = try rx.unprotect(extra, kind)
+            Issue.record("SSRC \(limit + 1) accepted past the limit of \(limit)")
+        } catch {
+            #expect(error.isStreamLimit)
+            #expect(error.description.contains("alloc_fail"))
+        }
+        #expect(try rx.unprotect(tx.protect(plain(limit, 2), kind), kind) == plain(limit, 2))
+        #expect(try rx.unprotect(tx.protect(plain(1, 2), kind), kind) == plain(1, 2))
+    }
+
     @Test func tamperedBytesAreRejected() throws {
         let tx = try context(.libsrtp, .outbound), rx = try context(.openSSL, .inbound)
         let protected = try tx.protect(packet(ssrc: 8, sequence: 50), .rtp)
