@@ -36,6 +36,9 @@ struct ControlTraffic: Codable, Equatable {
         self.init(rtcpOutPerSecond: 11.4 * rooms, rtcpInPerSecond: 2 * rooms, checksPerSecond: rooms)
     }
 
+    /// SRTCP went each way and checks came in.
+    var hasEveryKind: Bool { rtcpOutPerSecond > 0 && rtcpInPerSecond > 0 && checksPerSecond > 0 }
+
     var rtcpOutIntervalNs: UInt64 { Self.interval(rtcpOutPerSecond) }
     var rtcpInIntervalNs: UInt64 { Self.interval(rtcpInPerSecond) }
     var checkIntervalNs: UInt64 { Self.interval(checksPerSecond) }

@@ -40,9 +40,11 @@ extension Runner {
         let genCPU = Double(cbl_process_cpu_ns() - genStart) / 1e9
         let loop = loopStart.flatMap { s in options.server?.mediaLoopSchedule().map { $0 - s } }
         // The clients' SRTCP out is the server's in, and the other way round; each check is answered.
-        let control = zip(controlTotals(), controlStart).map { Double($0 - $1) / duration }
-        let controlTraffic = ControlTraffic(rtcpOutPerSecond: control[1], rtcpInPerSecond: control[0],
-                                            checksPerSecond: control[2])
+        let controlEnd = controlTotals()
+        let controlTraffic = ControlTraffic(
+            rtcpOutPerSecond: Double(controlEnd.rtcpReceived - controlStart.rtcpReceived) / duration,
+            rtcpInPerSecond: Double(controlEnd.rtcpSent - controlStart.rtcpSent) / duration,
+            checksPerSecond: Double(controlEnd.checksSent - controlStart.checksSent) / duration)
         let stealPercent = machineStart.flatMap { s in MachineCPU.read()?.stealPercent(since: s) }
         let received = w.receivedVideo + w.receivedAudio
         var expected = 0, got = 0
@@ -101,12 +103,12 @@ extension Runner {
             failedClients: failed.count)
     }
 
-    /// SRTCP sent, SRTCP received and checks sent, summed over every client so far.
-    private func controlTotals() -> [Int] {
-        engine.clients.reduce(into: [0, 0, 0]) { sums, client in
-            sums[0] += client.rtcpSent
-            sums[1] += client.rtcpReceived
-            sums[2] += client.checksSent
+    /// SRTCP sent and received and checks sent, summed over every client so far.
+    private func controlTotals() -> (rtcpSent: Int, rtcpReceived: Int, checksSent: Int) {
+        engine.clients.reduce(into: (0, 0, 0)) { sums, client in
+            sums.rtcpSent += client.rtcpSent
+            sums.rtcpReceived += client.rtcpReceived
+            sums.checksSent += client.checksSent
         }
     }
 
@@ -120,13 +122,9 @@ extension Runner {
             problems.append("step \(result.step): no forwarding delay from the server's /metrics"); ok = false
         }
         // Every step's forwarder bound copies the RTCP and checks the step exchanged: a WebRTC SFU has some.
-        for result in results {
-            guard let control = result.controlTraffic, control.rtcpInPerSecond > 0, control.rtcpOutPerSecond > 0,
-                  control.checksPerSecond > 0 else {
-                problems.append("step \(result.step): SRTCP each way and consent checks not all seen: "
-                                + "\(result.controlTraffic.map { "\($0)" } ?? "none")"); ok = false
-                continue
-            }
+        for result in results where result.controlTraffic?.hasEveryKind != true {
+            problems.append("step \(result.step): SRTCP each way and consent checks not all seen: "
+                            + "\(result.controlTraffic.map { "\($0)" } ?? "none")"); ok = false
         }
         // Kernels without scheduler statistics have no schedstat files at all.
         let hasSchedstat = FileManager.default.fileExists(atPath: "/proc/self/schedstat")

@@ -80,6 +80,8 @@ import Testing
         // A step's rates are in its JSON report.
         let decoded = try JSONDecoder().decode(ControlTraffic.self, from: JSONEncoder().encode(step))
         #expect(decoded == step)
+        #expect(step.hasEveryKind)
+        #expect(!ControlTraffic(rtcpOutPerSecond: 200, rtcpInPerSecond: 4, checksPerSecond: 0).hasEveryKind)
     }
 
     @Test func aRateOfNoneIsNeverDue() throws {
