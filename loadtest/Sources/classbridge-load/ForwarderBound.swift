@@ -17,17 +17,18 @@ import Synchronization
 /// same run (this VM's speed drifts by tens of percent between runs; separate probe runs did not compare).
 enum ForwarderBound {
     /// The live floor and the forwarder bound in one shape, as each step and `classbridge-load floor` report them,
-    /// and with `control` the bound that also exchanges it: CPU µs per copy of each.
+    /// and with `control` the bound that also exchanges it (alternated round by round with the bare one; each
+    /// round's exchange printed if `printsControl`): CPU µs per copy of each.
     static func measureWithFloor(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic? = nil,
-                                 cpus: FloorCPUs?, seconds: Double) throws -> (floor: Double, bound: Double,
-                                                                               compliant: Double?) {
+                                 printsControl: Bool = false, cpus: FloorCPUs?,
+                                 seconds: Double) throws -> (floor: Double, bound: Double, compliant: Double?) {
         let floor = try Floor.measureLive(packets: packets, receivers: shape.receivers, seconds: seconds, rounds: 5,
                                           burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus)
         guard let control else {
             return (floor, try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, rounds: 3), nil)
         }
         let bounds = try measureWithControl(packets: packets, shape: shape, control: control, cpus: cpus,
-                                            seconds: seconds, rounds: 3, printsControl: false)
+                                            seconds: seconds, rounds: 3, printsControl: printsControl)
         return (floor, bounds.bare, bounds.compliant)
     }
 
@@ -39,9 +40,9 @@ enum ForwarderBound {
 
     /// The bound, and the bound that also exchanges `control` (a compliant forwarder's least), alternated round by
     /// round so that the VM's drift falls on both alike: the medians of `rounds` each.
-    static func measureWithControl(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic, cpus: FloorCPUs?,
-                                   seconds: Double, rounds: Int,
-                                   printsControl: Bool = true) throws -> (bare: Double, compliant: Double) {
+    private static func measureWithControl(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic,
+                                           cpus: FloorCPUs?, seconds: Double, rounds: Int,
+                                           printsControl: Bool) throws -> (bare: Double, compliant: Double) {
         var bare: [Double] = [], compliant: [Double] = []
         for _ in 0..<rounds {
             bare.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds))
@@ -53,7 +54,7 @@ enum ForwarderBound {
 
     /// One measurement; with `control`, `printsControl` prints the control traffic it exchanged.
     static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
-                        control: ControlTraffic? = nil, printsControl: Bool = true) throws -> Double {
+                        control: ControlTraffic? = nil, printsControl: Bool = false) throws -> Double {
         let receivers = max(1, shape.receivers)
         let sinks = (0..<receivers + (control == nil ? 0 : 1)).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
         let inbound = cb_udp_bind_ipv4(0x7F00_0001, 0, 4 << 20, 4 << 20)

@@ -124,6 +124,7 @@ struct StepResult: Codable {
         compliantBoundUsPerPacket = compliantBound
         compliantReach = compliantBound.map { floor / $0 }
     }
+
     /// The step's control traffic and the compliant bound, under its row.
     var controlLine: String? {
         guard let control = controlTraffic, let bound = compliantBoundUsPerPacket, let reach = compliantReach

@@ -46,25 +46,19 @@ do {
             // share the forwarder's CPU, which read the bound about 40 % cheaper on this VM.
             if let pinned { _ = cbl_pin_thread(pinned.reader) }
             let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil)
-            if let rooms = controlRooms {
-                let packets = Floor.rtpPackets(video: video, audio: nil)
-                let floor = try Floor.measureLive(packets: packets, receivers: receivers, seconds: seconds / 5,
-                                                  rounds: 5, burstInterval: shape.burstIntervalUs / 1e6, cpus: pinned)
-                let (bare, compliant) = try ForwarderBound.measureWithControl(
-                    packets: packets, shape: shape, control: ControlTraffic(rooms: rooms), cpus: pinned,
-                    seconds: seconds / 5, rounds: 3)
-                print(String(format: "%d receivers, a packet every %.2f ms, control traffic of %d rooms: live floor "
-                             + "%.2f µs per copy; forwarder bound %.2f (floor ÷ bound %.0f %%), with the control "
-                             + "traffic %.2f (%.0f %%)", receivers, interval ?? 2, rooms, floor, bare,
-                             100 * floor / bare, compliant, 100 * floor / compliant))
-                exit(0)
-            }
-            let (us, bound, _) = try ForwarderBound.measureWithFloor(packets: Floor.rtpPackets(video: video, audio: nil),
-                                                                  shape: shape, cpus: pinned, seconds: seconds / 5)
+            let measured = try ForwarderBound.measureWithFloor(
+                packets: Floor.rtpPackets(video: video, audio: nil), shape: shape,
+                control: controlRooms.map(ControlTraffic.init(rooms:)), printsControl: true, cpus: pinned,
+                seconds: seconds / 5)
+            let (us, bound) = (measured.floor, measured.bound)
             print(String(format: "%d receivers, a packet every %.2f ms, %@: live floor %.2f µs per packet, "
                          + "forwarder bound %.2f µs per copy (floor ÷ bound %.0f %%)", receivers, interval ?? 2,
                          pinned.map { "sender CPU \($0.sender), reader CPU \($0.reader)" } ?? "not pinned", us, bound,
                          100 * us / bound))
+            if let rooms = controlRooms, let compliant = measured.compliant {
+                print(String(format: "with the control traffic of %d rooms: forwarder bound %.2f µs per copy "
+                             + "(floor ÷ bound %.0f %%)", rooms, compliant, 100 * us / compliant))
+            }
             exit(0)
         }
         let floor = try Floor.measure(video: video, seconds: seconds, sessions: sessions, liveReceivers: receivers)
