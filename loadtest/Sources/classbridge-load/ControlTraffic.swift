@@ -24,18 +24,6 @@ struct ControlTraffic: Codable, Equatable {
     static let iceKey = Array("bound-ice-password-0123456789".utf8)
     static let username = "bound:client"
 
-    init(rtcpOutPerSecond: Double, rtcpInPerSecond: Double, checksPerSecond: Double) {
-        self.rtcpOutPerSecond = rtcpOutPerSecond
-        self.rtcpInPerSecond = rtcpInPerSecond
-        self.checksPerSecond = checksPerSecond
-    }
-
-    /// Patrol's rates for `rooms` rooms.
-    init(rooms: Int) {
-        let rooms = Double(max(1, rooms))
-        self.init(rtcpOutPerSecond: 11.4 * rooms, rtcpInPerSecond: 2 * rooms, checksPerSecond: rooms)
-    }
-
     /// SRTCP went each way and checks came in.
     var hasEveryKind: Bool { rtcpOutPerSecond > 0 && rtcpInPerSecond > 0 && checksPerSecond > 0 }
 
@@ -46,6 +34,14 @@ struct ControlTraffic: Codable, Equatable {
     /// A rate of none is an interval no run reaches (and no sum of a start and it overflows).
     private static func interval(_ perSecond: Double) -> UInt64 {
         perSecond > 1e-3 ? UInt64(1e9 / perSecond) : UInt64.max / 4
+    }
+}
+
+extension ControlTraffic {  // outside the body, so the memberwise init stays
+    /// Patrol's rates for `rooms` rooms.
+    init(rooms: Int) {
+        let rooms = Double(max(1, rooms))
+        self.init(rtcpOutPerSecond: 11.4 * rooms, rtcpInPerSecond: 2 * rooms, checksPerSecond: rooms)
     }
 }
 
