@@ -14,7 +14,7 @@ extension UInt32: FlatTableKey {
 public typealias SSRCTable<Value> = FlatTable<UInt32, Value>
 
 /// A map for the per-packet path: open addressing with linear probing on multiply-shift hashing. A lookup is a
-/// multiply or two and, at a load of at most one half, usually one cache line of keys, then the value.
+/// few multiplies and, at a load of at most one half, usually one cache line of keys, then the value.
 ///
 /// Why not `Dictionary`: a lookup there runs the seeded SipHash through `Hasher` in the standard library, and a
 /// mutation its copy-on-write check. Met cold, as the media loop meets them after each sleep at a light step, those
@@ -62,9 +62,16 @@ public final class FlatTable<Key: FlatTableKey, Value> {
 
     @inlinable public var isEmpty: Bool { count == 0 }
 
-    /// The top bits of the mixed key: its first slot to look in.
+    /// The top bits of the mixed key, folded (its high half into its low) and multiplied once more: its first slot
+    /// to look in. Why the fold: a multiply alone keeps keys in arithmetic progression, as the ports one NAT hands
+    /// out in turn, in arithmetic progression, and for about one random multiplier in 25 to 40 that put 256 such
+    /// keys into 64 home slots or fewer of 512 (into one at worst), every lookup then walking a long run. With it,
+    /// 181 or more in 5,000 draws of multipliers, as random keys (about 200).
     @inlinable @inline(__always)
-    func home(of key: Key) -> Int { Int(truncatingIfNeeded: key.mixed(multipliers.0, multipliers.1) >> shift) }
+    func home(of key: Key) -> Int {
+        let mixed = key.mixed(multipliers.0, multipliers.1)
+        return Int(truncatingIfNeeded: ((mixed ^ mixed >> 32) &* multipliers.1) >> shift)
+    }
 
     /// The slot holding `key`, for reading or changing its value in place (`subscript(slot:)`), or nil.
     @inlinable @inline(__always)

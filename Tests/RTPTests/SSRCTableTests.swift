@@ -41,13 +41,23 @@ import Testing
     /// Keys that share a home slot at the first capacity (8 slots: the top three bits of ssrc × the multiplier),
     /// the first removed: the entries after it in their run must stay reachable.
     @Test func removalKeepsARunReachable() {
-        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-        let table = SSRCTable<Int>(multipliers: (multiplier, 1))
-        let run = Array((UInt32(0)...).lazy.filter { (UInt64($0) &* multiplier) >> 61 == 0 }.prefix(3))
+        let table = SSRCTable<Int>(multipliers: (0x9E37_79B9_7F4A_7C15, 1))
+        let run = Array((UInt32(0)...).lazy.filter { table.home(of: $0) == 0 }.prefix(3))
         #expect(run.count == 3)
         for (index, ssrc) in run.enumerated() { table[ssrc] = index }
         table[run[0]] = nil
         for (index, ssrc) in run.enumerated().dropFirst() { #expect(table[ssrc] == index) }
+    }
+
+    /// Keys in arithmetic progression spread over the table even under a multiplier that keeps them together (1:
+    /// a multiply-shift alone gives all 256 one home slot).
+    @Test func keysInArithmeticProgressionSpreadOut() {
+        let table = SSRCTable<Int>(multipliers: (1, 0x9E37_79B9_7F4A_7C15))
+        let keys = (0..<256).map { 40_000 + UInt32($0) }
+        for (index, key) in keys.enumerated() { table[key] = index }
+        let homes = Set(keys.map { table.home(of: $0) })
+        #expect(homes.count > 128, "\(homes.count) home slots for 256 keys in \(table.capacity)")
+        for (index, key) in keys.enumerated() { #expect(table[key] == index) }
     }
 
     /// Random inserts, replacements and removals (about a thousand keys at most, so the table grows several times),

@@ -36,7 +36,8 @@ import Testing
     }
 
     /// A peer that controls the low half of its IPv6 addresses and its ports cannot line them up in one slot: 256
-    /// addresses whose low half and port cancel under XOR still spread over the table.
+    /// addresses whose low half and port cancel under XOR still spread over the table. (Before the fold in
+    /// `FlatTable.home`, about one table in 45 put them into 64 slots or fewer: an arithmetic progression.)
     @Test func addressesAPeerChoosesSpreadOut() {
         let table = FlatTable<TransportAddress, Int>()
         let addresses = (0..<256).map { index in
@@ -46,5 +47,17 @@ import Testing
         let homes = Set(addresses.map { table.home(of: $0) })
         #expect(homes.count > 64, "\(homes.count) home slots for 256 addresses in \(table.capacity)")
         for (index, address) in addresses.enumerated() { #expect(table[address] == index) }
+    }
+
+    /// One school's NAT hands out ports in turn: its pupils' addresses spread as random ones do (about 200 home
+    /// slots for 256), for every one of 200 tables' random multipliers.
+    @Test func portsOneNATHandsOutInTurnSpreadOut() {
+        let addresses = (0..<256).map { TransportAddress(ip: .v4(0xC633_6407), port: 40_000 + UInt16($0)) }
+        let fewest = (0..<200).map { _ in
+            let table = FlatTable<TransportAddress, Int>()
+            for (index, address) in addresses.enumerated() { table[address] = index }
+            return Set(addresses.map { table.home(of: $0) }).count
+        }.min()!
+        #expect(fewest > 128, "\(fewest) home slots for 256 addresses in 512")
     }
 }
