@@ -13,6 +13,7 @@ final class MediaMetrics: Sendable {
     struct Snapshot {
         var transport: TransportCounters
         var datagrams: TransportServer.Counters
+        var loop: MediaLoop.WakeUps
     }
     /// One per media loop.
     private let published: [LoopConfined]
@@ -41,6 +42,8 @@ final class MediaMetrics: Sendable {
                                   labels: labels), read)
         }
         let dropped = "Datagrams on the media port that reached no transport."
+        let wakeUps = "Times a media loop's wait ended: with datagrams, in the socket's receive (they kept coming) or in "
+            + "poll (the first after a quiet spell); or empty, for its timers."
         totals = [
             total("classbridge_rtp_packets_received_total", "SRTP packets received and authenticated.") {
                 $0.transport.rtpReceived },
@@ -65,6 +68,13 @@ final class MediaMetrics: Sendable {
                 $0.datagrams.unknownUfrag },
             total("classbridge_datagrams_dropped_total", dropped, labels: [("reason", "malformed")]) {
                 $0.datagrams.malformed },
+            total("classbridge_media_loop_wakeups_total", wakeUps, labels: [("wait", "receive")]) { $0.loop.inReceive },
+            total("classbridge_media_loop_wakeups_total", wakeUps, labels: [("wait", "poll")]) { $0.loop.inPoll },
+            total("classbridge_media_loop_wakeups_total", wakeUps, labels: [("wait", "empty")]) { $0.loop.empty },
+            total("classbridge_media_loop_datagrams_total",
+                  "Datagrams the media loops took from their sockets (a job's wake-up datagram included). Over the "
+                    + "wake-ups with datagrams: how many each wake-up shares, 1 at a light lesson.") {
+                $0.loop.datagrams },
         ]
         let counters = totals.count, loops = max(1, loops)
         published = (0..<loops).map { _ in LoopConfined(count: counters) }
@@ -84,7 +94,7 @@ final class MediaMetrics: Sendable {
             return loops.reduce(0) { $0 + $1.transports }
         }
         transports.set(Int64(open))
-        let snapshot = Snapshot(transport: server.transportTotals, datagrams: server.counters)
+        let snapshot = Snapshot(transport: server.transportTotals, datagrams: server.counters, loop: loop.wakeUps)
         for (index, total) in totals.enumerated() {
             let value = total.read(snapshot)
             if value > published.values[index] {

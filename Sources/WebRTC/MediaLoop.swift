@@ -46,10 +46,22 @@ public final class MediaLoop: @unchecked Sendable {
     /// RTP datagrams from the kernel's receipt to the end of their handling: for a forwarded packet, until its
     /// last copy is sent. Queueing behind the batch, decryption, routing and every send are in it. Loop thread only.
     public private(set) var rtpDelay = DelayHistogram()
-    /// Waits that ended with datagrams (a job's wake-up is one), by where the loop waited: in the socket's receive
-    /// (datagrams kept coming) or in `poll` (the first wait after a quiet spell). Loop thread only.
-    public private(set) var wakeUpsInReceive = 0
-    public private(set) var wakeUpsInPoll = 0
+    /// How the loop's waits ended, and the datagrams it took. Loop thread only (the server publishes them once a
+    /// second as `classbridge_media_loop_*`).
+    public private(set) var wakeUps = WakeUps()
+
+    /// The loop's waits and what they brought, counted since it started. Datagrams per wake-up with datagrams is how
+    /// well the loop batches: at a light lesson each packet costs a wake-up of its own (BENCHMARKS.md).
+    public struct WakeUps: Sendable, Equatable {
+        /// Waits that ended with datagrams (a job's wake-up is one), by where the loop waited: in the socket's
+        /// receive (datagrams kept coming) or in `poll` (the first wait after a quiet spell).
+        public var inReceive = 0
+        public var inPoll = 0
+        /// Waits that ended without one: the receive's timeout passed, or `poll`'s wait until the next tick.
+        public var empty = 0
+        /// Datagrams taken from the socket, a job's wake-up datagram included.
+        public var datagrams = 0
+    }
 
     /// The loop thread's name, as `top -H`, `perf` and `/proc/PID/task/TID/comm` show it (the load generator finds
     /// the thread by it to read its scheduling statistics).
@@ -116,12 +128,12 @@ public final class MediaLoop: @unchecked Sendable {
             let received: Int
             if flowing {
                 received = socket.receive(waiting: true)  // at most a tick interval (`waitInReceive`)
-                if received > 0 { wakeUpsInReceive += 1 }
+                if received > 0 { wakeUps.inReceive += 1 } else { wakeUps.empty += 1 }
             } else {
                 let now = MonotonicClock.now()
                 let waitMs = max(0, Int32(((nextTick - now) * 1000).rounded(.up)))
                 received = cb_poll1(socket.fd, waitMs) > 0 ? socket.receive(waiting: false) : 0
-                if received > 0 { wakeUpsInPoll += 1 }
+                if received > 0 { wakeUps.inPoll += 1 } else if waitMs > 0 { wakeUps.empty += 1 }
             }
             flowing = received > 0
             // Jobs first, as they came first: one may make the transport that a datagram in this batch is for.
@@ -172,6 +184,7 @@ public final class MediaLoop: @unchecked Sendable {
         let wakeSource = waker.source
         var count = count
         for batch in 1...16 {
+            wakeUps.datagrams += count
             let now = MonotonicClock.now()
             socket.handleReceived(count) { bytes, source, arrivalNs in
                 if source == wakeSource { return }  // a job's wake-up

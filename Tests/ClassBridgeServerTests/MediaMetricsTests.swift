@@ -37,6 +37,33 @@ import WebRTC
         #expect(text.contains(#"classbridge_datagrams_dropped_total{reason="unknown_source"} 1"#))
     }
 
+    @Test func theLoopsWakeUpsAndDatagramsAreCounted() async throws {
+        let socket = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+        let loop = try MediaLoop(socket: socket)
+        let transports = TransportServer(socket: socket, certificate: try DTLSCertificate.generateSelfSigned(),
+                                         announcedAddresses: ["127.0.0.1"])
+        loop.start(handler: transports)
+        let sender = try UDPMediaSocket(host: "127.0.0.1", port: 0)
+        for byte: UInt8 in 0..<3 { sender.send([0xFF, byte], to: TransportAddress(ip: .v4(0x7F00_0001), port: socket.localPort)) }
+        // Each `run` wakes the loop with a datagram of its own, counted after its job: the k-th job sees 3 + k.
+        var jobs = 0
+        while try await loop.run({ transports.counters.malformed }) < 3 {
+            jobs += 1
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let metrics = MediaMetrics()
+        let text = try await loop.run {
+            metrics.tick(now: 1, transports: transports, loop: loop, force: true)
+            return metrics.text()
+        }
+        loop.stop()
+        await loop.waitUntilStopped()
+        #expect(text.contains("classbridge_media_loop_datagrams_total \(3 + jobs + 1)\n"), "\(text)")
+        #expect(text.contains(#"classbridge_media_loop_wakeups_total{wait="poll"}"#))
+        #expect(text.contains(#"classbridge_media_loop_wakeups_total{wait="receive"}"#))
+        #expect(text.contains(#"classbridge_media_loop_wakeups_total{wait="empty"}"#))
+    }
+
     @Test func twoLoopsAreSummed() throws {
         let metrics = MediaMetrics(loops: 2)
         let source = TransportAddress(ip: .v4(0x7F00_0001), port: 40_000)
