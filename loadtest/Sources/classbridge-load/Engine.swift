@@ -98,6 +98,21 @@ final class Engine {
         for client in clients { for key in client.streams.keys { client.streams[key] = StreamStats(isVideo: client.streams[key]!.isVideo) } }
     }
 
+    /// Consent checks, and nothing else, from every connected client that sent none for `olderThanNs`: while the
+    /// generator measures the floors between steps (about 9 s) its loop does not run, and a server drops a peer
+    /// whose checks stop for its consent timeout (10 s by default). Their answers wait in the sockets until the
+    /// loop runs again. Returns how many it sent.
+    @discardableResult
+    func sendConsentChecks(olderThanNs: UInt64) -> Int {
+        let now = cbl_monotonic_ns()
+        var sent = 0
+        for client in clients where client.iceState == .connected && now - client.lastCheckNs >= olderThanNs {
+            client.sendBindingRequest(now: now)
+            sent += 1
+        }
+        return sent
+    }
+
     @inline(__always) private func noteLateness(_ ns: UInt64) {
         if window.sendLatenessUs.count < 4_000_000 { window.sendLatenessUs.append(Float(ns) / 1000) }
     }

@@ -19,42 +19,47 @@ enum ForwarderBound {
     /// The live floor and the forwarder bound in one shape, as each step and `classbridge-load floor` report them,
     /// and with `control` the bound that also exchanges it (alternated round by round with the bare one; each
     /// round's exchange printed if `printsControl`): CPU µs per copy of each.
+    /// `betweenRounds` runs before each round, outside it (the steps keep their clients' consent with it).
     static func measureWithFloor(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic? = nil,
-                                 printsControl: Bool = false, cpus: FloorCPUs?,
-                                 seconds: Double) throws -> (floor: Double, bound: Double, compliant: Double?) {
+                                 printsControl: Bool = false, cpus: FloorCPUs?, seconds: Double,
+                                 betweenRounds: () -> Void = {}) throws
+        -> (floor: Double, bound: Double, compliant: BoundReading?) {
         let floor = try Floor.measureLive(packets: packets, receivers: shape.receivers, seconds: seconds, rounds: 5,
-                                          burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus)
+                                          burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus,
+                                          betweenRounds: betweenRounds)
         guard let control else {
-            return (floor, try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, rounds: 3), nil)
+            let bound = try median(of: 3, betweenRounds: betweenRounds) {
+                try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds).usPerCopy
+            }
+            return (floor, bound, nil)
         }
         let bounds = try measureWithControl(packets: packets, shape: shape, control: control, cpus: cpus,
-                                            seconds: seconds, rounds: 3, printsControl: printsControl)
+                                            seconds: seconds, rounds: 3, printsControl: printsControl,
+                                            betweenRounds: betweenRounds)
         return (floor, bounds.bare, bounds.compliant)
     }
 
-    /// The median of `rounds` measurements of `seconds` each.
-    static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
-                        rounds: Int) throws -> Double {
-        try median(of: rounds) { try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds) }
-    }
-
     /// The bound, and the bound that also exchanges `control` (a compliant forwarder's least), alternated round by
-    /// round so that the VM's drift falls on both alike: the medians of `rounds` each.
+    /// round so that the VM's drift falls on both alike: the median of `rounds` each (the compliant one's round
+    /// with its wake-ups).
     private static func measureWithControl(packets: [[UInt8]], shape: FloorShape, control: ControlTraffic,
                                            cpus: FloorCPUs?, seconds: Double, rounds: Int,
-                                           printsControl: Bool) throws -> (bare: Double, compliant: Double) {
-        var bare: [Double] = [], compliant: [Double] = []
+                                           printsControl: Bool, betweenRounds: () -> Void)
+        throws -> (bare: Double, compliant: BoundReading) {
+        var bare: [Double] = [], compliant: [BoundReading] = []
         for _ in 0..<rounds {
-            bare.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds))
+            betweenRounds()
+            bare.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds).usPerCopy)
+            betweenRounds()
             compliant.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds,
                                          control: control, printsControl: printsControl))
         }
-        return (bare.sorted()[rounds / 2], compliant.sorted()[rounds / 2])
+        return (bare.sorted()[rounds / 2], compliant.sorted { $0.usPerCopy < $1.usPerCopy }[rounds / 2])
     }
 
     /// One measurement; with `control`, `printsControl` prints the control traffic it exchanged.
     static func measure(packets: [[UInt8]], shape: FloorShape, cpus: FloorCPUs?, seconds: Double,
-                        control: ControlTraffic? = nil, printsControl: Bool = false) throws -> Double {
+                        control: ControlTraffic? = nil, printsControl: Bool = false) throws -> BoundReading {
         let receivers = max(1, shape.receivers)
         let sinks = (0..<receivers + (control == nil ? 0 : 1)).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
         let inbound = cb_udp_bind_ipv4(0x7F00_0001, 0, 4 << 20, 4 << 20)
@@ -105,8 +110,16 @@ enum ForwarderBound {
                          Double(responder.checksAnswered) / seconds, Double(responder.rtcpOut) / seconds,
                          forwarder.copiesSent))
         }
-        return cpuNs / 1000 / Double(max(1, forwarder.copiesSent))
+        return BoundReading(usPerCopy: cpuNs / 1000 / Double(max(1, forwarder.copiesSent)),
+                            datagramsPerWakeUp: Double(forwarder.datagrams) / Double(max(1, forwarder.wakeUps)))
     }
+}
+
+/// One round of the forwarder bound: its CPU µs per copy out, and the datagrams each of its forwarder's wake-ups
+/// took, to read beside the server's (`ServerWakeUps`): at a light step a wake-up is most of a packet's cost.
+struct BoundReading {
+    var usPerCopy: Double
+    var datagramsPerWakeUp: Double
 }
 
 /// The forwarder thread of `ForwarderBound`. Everything but `stop` runs on its own thread.
@@ -121,6 +134,9 @@ private final class Forwarder: @unchecked Sendable {
     private let cpuNs = Atomic<UInt64>(0)
     private let done = Atomic<Bool>(false)
     private(set) var copiesSent = 0
+    /// Receives that ended with datagrams, and the datagrams they took.
+    private(set) var wakeUps = 0
+    private(set) var datagrams = 0
 
     init(fd: Int32, key: [UInt8], ports: [UInt16], cpu: Int32?, control: ControlResponder?) throws {
         self.fd = fd
@@ -154,6 +170,8 @@ private final class Forwarder: @unchecked Sendable {
         while running.load(ordering: .relaxed) {
             let received = cb_recv_planned_waiting(fd, plan)
             guard received > 0 else { continue }  // a timeout
+            wakeUps += 1
+            datagrams += Int(received)
             for i in 0..<Int(received) {
                 let packet = UnsafeMutableRawBufferPointer(start: slots[i].buffer, count: 2048)
                 if let control, control.handle(packet, length: Int(slots[i].length), inbound: inbound, batch: batch) {

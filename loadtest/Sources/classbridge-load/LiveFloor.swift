@@ -24,8 +24,9 @@ extension Floor {
     /// The median of `rounds` measurements of `seconds` each: this VM's speed drifts by tens of percent from one
     /// second to the next, and one sample made the ratio jump.
     static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, rounds: Int,
-                            burstInterval: Double = 0.002, cpus: FloorCPUs? = nil) throws -> Double {
-        try median(of: rounds) {
+                            burstInterval: Double = 0.002, cpus: FloorCPUs? = nil,
+                            betweenRounds: () -> Void = {}) throws -> Double {
+        try median(of: rounds, betweenRounds: betweenRounds) {
             try measureLive(packets: packets, receivers: receivers, seconds: seconds, burstInterval: burstInterval,
                             cpus: cpus)
         }
@@ -137,9 +138,13 @@ func datagramSlots(in memory: UnsafeMutableRawBufferPointer, count: Int, size: I
 }
 
 /// The median of `rounds` (at least one) runs of `measure`: one sample of this VM can be tens of percent off.
-func median(of rounds: Int, _ measure: () throws -> Double) rethrows -> Double {
+/// `betweenRounds` runs before each round, outside it.
+func median(of rounds: Int, betweenRounds: () -> Void = {}, _ measure: () throws -> Double) rethrows -> Double {
     var samples: [Double] = []
-    for _ in 0..<max(1, rounds) { samples.append(try measure()) }
+    for _ in 0..<max(1, rounds) {
+        betweenRounds()
+        samples.append(try measure())
+    }
     return samples.sorted()[samples.count / 2]
 }
 

@@ -9,7 +9,7 @@ extension Runner {
                  floor: FloorResult, rssBefore: Double?, newStreams: Int) -> StepResult {
         let windowSeconds = options.stepSeconds ?? scenario.stepSeconds
         // The server publishes it once a second, so the window's edges blur by up to a second.
-        let delayStart = ServerDelayHistogram.scrape(host: options.host, port: options.httpPort)
+        let metricsStart = scrapeServerMetrics(host: options.host, port: options.httpPort)
         engine.resetWindow()
         let start = engine.window.startNs
         let cpuStart = options.server?.cpuSeconds()
@@ -33,8 +33,12 @@ extension Runner {
         }
         let w = engine.window
         let duration = seconds(cbl_monotonic_ns() - start)
-        let serverDelay = delayStart.flatMap { before in
-            ServerDelayHistogram.scrape(host: options.host, port: options.httpPort)?.since(before)
+        let metricsEnd = scrapeServerMetrics(host: options.host, port: options.httpPort)
+        let serverDelay = metricsStart.flatMap(ServerDelayHistogram.parse).flatMap { before in
+            metricsEnd.flatMap(ServerDelayHistogram.parse)?.since(before)
+        }
+        let wakeUps = metricsStart.flatMap(ServerWakeUps.parse).flatMap { before in
+            metricsEnd.flatMap(ServerWakeUps.parse)?.since(before)
         }
         let serverCPU = cpuStart.flatMap { s in options.server?.cpuSeconds().map { $0 - s } }
         let genCPU = Double(cbl_process_cpu_ns() - genStart) / 1e9
@@ -88,6 +92,8 @@ extension Runner {
             serverLoopCPUPercent: loop.map { 100 * $0.runNs / 1e9 / duration },
             serverLoopWaitPercent: loop.map { 100 * $0.waitNs / 1e9 / duration },
             serverLoopWaitPerWakeupUs: loop.map { $0.slices > 0 ? $0.waitNs / $0.slices / 1e3 : .nan },
+            serverWakeUpsPerSecond: wakeUps.map { ($0.withDatagrams + $0.empty) / duration },
+            serverDatagramsPerWakeUp: wakeUps?.datagramsPerWakeUp,
             stealPercent: stealPercent,
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
             serverUserUsPerPacket: perPacket(times?.0), serverSystemUsPerPacket: perPacket(times?.1),

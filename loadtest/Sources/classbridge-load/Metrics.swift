@@ -80,6 +80,10 @@ struct StepResult: Codable {
     /// and the mean per time it was put on a CPU. Packets that arrive meanwhile wait in the socket.
     var serverLoopWaitPercent: Double?
     var serverLoopWaitPerWakeupUs: Double?
+    /// The server's media loop wake-ups a second (its `/metrics`, `ServerWakeUps`), and datagrams per wake-up that
+    /// brought any: 1 means a wake-up per datagram.
+    var serverWakeUpsPerSecond: Double?
+    var serverDatagramsPerWakeUp: Double?
     /// CPU time the hypervisor took from this VM's vCPUs while they had work, as a share of all CPU time.
     var stealPercent: Double?
     var serverCPUPercent: Double?
@@ -110,10 +114,12 @@ struct StepResult: Codable {
     /// (the table's "reach"), to read beside `floorRatio`.
     var compliantBoundUsPerPacket: Double?
     var compliantReach: Double?
+    /// Datagrams per wake-up of that bound's forwarder, to read beside `serverDatagramsPerWakeUp`.
+    var compliantBoundDatagramsPerWakeUp: Double?
 
     /// Adopts the live floors and the forwarder bounds measured right after this step.
     mutating func use(floor: Double, shape: FloorShape, fixedFloor: Double, forwarderBound: Double,
-                      compliantBound: Double?) {
+                      compliantBound: BoundReading?) {
         floorUsPerPacket = floor
         floorRatio = serverUsPerForwardedPacket.map { floor / $0 }
         floorShape = shape
@@ -121,8 +127,9 @@ struct StepResult: Codable {
         fixedFloorRatio = serverUsPerForwardedPacket.map { fixedFloor / $0 }
         forwarderBoundUsPerPacket = forwarderBound
         forwarderBoundRatio = serverUsPerForwardedPacket.map { forwarderBound / $0 }
-        compliantBoundUsPerPacket = compliantBound
-        compliantReach = compliantBound.map { floor / $0 }
+        compliantBoundUsPerPacket = compliantBound?.usPerCopy
+        compliantReach = compliantBound.map { floor / $0.usPerCopy }
+        compliantBoundDatagramsPerWakeUp = compliantBound?.datagramsPerWakeUp
     }
 
     /// The step's control traffic and the compliant bound, under its row.
@@ -130,9 +137,11 @@ struct StepResult: Codable {
         guard let control = controlTraffic, let bound = compliantBoundUsPerPacket, let reach = compliantReach
         else { return nil }
         return String(format: "  control traffic a second: %.1f SRTCP in, %.1f out, %.1f checks; the forwarder bound "
-                      + "with it %.2f µs per copy (bare %.2f): reach %.0f %% of the floor", control.rtcpInPerSecond,
+                      + "with it %.2f µs per copy (bare %.2f): reach %.0f %% of the floor; datagrams a wake-up: "
+                      + "server %.2f (%.0f wake-ups a second), bound %.2f", control.rtcpInPerSecond,
                       control.rtcpOutPerSecond, control.checksPerSecond, bound, forwarderBoundUsPerPacket ?? .nan,
-                      100 * reach)
+                      100 * reach, serverDatagramsPerWakeUp ?? .nan, serverWakeUpsPerSecond ?? .nan,
+                      compliantBoundDatagramsPerWakeUp ?? .nan)
     }
     var serverRSSPerStreamKB: Double?
     var joinToFirstMediaMsP50: Double
@@ -223,5 +232,13 @@ extension StepResult {
         return String(format: "  [%@] steal %.1f %%: the hypervisor ran something else for that share of this VM's "
                       + "CPU time; this step's µs/pkt and floor ratio read high and are not comparable "
                       + "(BENCHMARKS.md, \"Steal\")", step, percent)
+    }
+
+    /// A warning when clients failed by the end of the step: it then carried fewer rooms or streams than its
+    /// name says, so its readings are not that step's (`light-steps` leaves such steps out).
+    var lostClientsWarning: String? {
+        guard failedClients > 0 else { return nil }
+        return String(format: "  [%@ %@] %d clients failed (delivered %.0f %%): this step carried less than its name "
+                      + "says, and its readings are not that step's", scenario, step, failedClients, deliveredPercent)
     }
 }

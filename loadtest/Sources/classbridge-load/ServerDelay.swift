@@ -1,5 +1,10 @@
 import Foundation
 
+/// The server's `/metrics` text, as read at a window's edges; nil if it does not answer.
+func scrapeServerMetrics(host: UInt32, port: UInt16) -> String? {
+    (try? httpGet(host: host, port: port, path: "/metrics")).map { String(decoding: $0, as: UTF8.self) }
+}
+
 /// The server's own forwarding delay, from its `/metrics`: `classbridge_rtp_forwarding_delay_seconds` times each
 /// RTP packet from the kernel's receipt to its last copy's send. The cumulative bucket counts read before and
 /// after a window give that window's percentiles, with none of the generator's own delays in them.
@@ -9,12 +14,6 @@ struct ServerDelayHistogram: Equatable {
     var bounds: [Double]
     /// Packets at or below each bound.
     var cumulative: [Double]
-
-    /// Reads the server's `/metrics`; nil if it has no such histogram (an older server) or does not answer.
-    static func scrape(host: UInt32, port: UInt16) -> ServerDelayHistogram? {
-        guard let response = try? httpGet(host: host, port: port, path: "/metrics") else { return nil }
-        return parse(String(decoding: response, as: UTF8.self))
-    }
 
     /// The histogram's `_bucket{le="…"} N` lines of a Prometheus text exposition.
     static func parse(_ text: String) -> ServerDelayHistogram? {

@@ -57,7 +57,8 @@ do {
                          100 * us / bound))
             if let rooms = controlRooms, let compliant = measured.compliant {
                 print(String(format: "with the control traffic of %d rooms: forwarder bound %.2f µs per copy "
-                             + "(floor ÷ bound %.0f %%)", rooms, compliant, 100 * us / compliant))
+                             + "(floor ÷ bound %.0f %%), %.2f datagrams a wake-up", rooms, compliant.usPerCopy,
+                             100 * us / compliant.usPerCopy, compliant.datagramsPerWakeUp))
             }
             exit(0)
         }

@@ -44,6 +44,28 @@ import WebRTC
         #expect(window.percentWithin(0.001) == 98)
     }
 
+    @Test func theLoopsWakeUpsGiveAWindowsDatagramsPerWakeUp() throws {
+        func exposition(receive: Int, poll: Int, empty: Int, datagrams: Int) -> String {
+            Self.exposition + """
+
+                # TYPE classbridge_media_loop_wakeups_total counter
+                classbridge_media_loop_wakeups_total{wait="receive"} \(receive)
+                classbridge_media_loop_wakeups_total{wait="poll"} \(poll)
+                classbridge_media_loop_wakeups_total{wait="empty"} \(empty)
+                # TYPE classbridge_media_loop_datagrams_total counter
+                classbridge_media_loop_datagrams_total \(datagrams)
+                """
+        }
+        let before = try #require(ServerWakeUps.parse(exposition(receive: 100, poll: 20, empty: 50, datagrams: 150)))
+        #expect(before == ServerWakeUps(withDatagrams: 120, empty: 50, datagrams: 150))
+        let after = try #require(ServerWakeUps.parse(exposition(receive: 900, poll: 120, empty: 80, datagrams: 1_300)))
+        let window = after.since(before)
+        #expect(window == ServerWakeUps(withDatagrams: 900, empty: 30, datagrams: 1_150))
+        #expect(try #require(window.datagramsPerWakeUp) > 1.27 && window.datagramsPerWakeUp! < 1.28)
+        #expect(ServerWakeUps.parse(Self.exposition) == nil)  // a server without them
+        #expect(ServerWakeUps(withDatagrams: 0, empty: 10, datagrams: 0).datagramsPerWakeUp == nil)
+    }
+
     @Test func noHistogramWithoutItsInfBucket() {
         #expect(ServerDelayHistogram.parse("classbridge_rtp_packets_sent_total 3\n") == nil)
         #expect(ServerDelayHistogram.parse("classbridge_rtp_forwarding_delay_seconds_bucket{le=\"0.001\"} 4\n") == nil)

@@ -1,0 +1,38 @@
+/// The server's media loop wake-ups and the datagrams they took, from its `/metrics` (`classbridge_media_loop_*`,
+/// summed over its loops). Read before and after a window: how many datagrams a wake-up shared, and how often the
+/// loop woke. At a light step each packet in costs a wake-up of its own, which is most of its CPU on this VM, so
+/// this is read beside the forwarder bound's own (`BoundReading`): a forwarder woken for fewer packets at a time
+/// pays more per packet.
+struct ServerWakeUps: Equatable {
+    /// Wake-ups that brought datagrams, in the socket's receive or in `poll`.
+    var withDatagrams: Double
+    /// Wake-ups without one, for the loop's timers.
+    var empty: Double
+    var datagrams: Double
+
+    static let prefix = "classbridge_media_loop_"
+
+    /// The counters of a Prometheus text exposition; nil without them (an older server).
+    static func parse(_ text: String) -> ServerWakeUps? {
+        var values: [Substring: Double] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix(prefix) {
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
+            values[line[..<space].dropFirst(prefix.count)] = value
+        }
+        guard let datagrams = values["datagrams_total"] else { return nil }
+        func wakeUps(_ wait: String) -> Double { values["wakeups_total{wait=\"\(wait)\"}"[...]] ?? 0 }
+        return ServerWakeUps(withDatagrams: wakeUps("receive") + wakeUps("poll"), empty: wakeUps("empty"),
+                             datagrams: datagrams)
+    }
+
+    /// What was counted after `earlier`.
+    func since(_ earlier: ServerWakeUps) -> ServerWakeUps {
+        ServerWakeUps(withDatagrams: withDatagrams - earlier.withDatagrams, empty: empty - earlier.empty,
+                      datagrams: datagrams - earlier.datagrams)
+    }
+
+    /// Datagrams per wake-up that brought any; nil without one.
+    var datagramsPerWakeUp: Double? { withDatagrams > 0 ? datagrams / withDatagrams : nil }
+}
