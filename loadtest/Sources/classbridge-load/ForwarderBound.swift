@@ -25,7 +25,8 @@ enum ForwarderBound {
                                  betweenRounds: () -> Void = {}) throws
         -> (floor: Double, bound: Double, compliant: BoundReading?) {
         let floor = try Floor.measureLive(packets: packets, receivers: shape.receivers, seconds: seconds, rounds: 5,
-                                          burstInterval: shape.burstIntervalUs / 1e6, cpus: cpus,
+                                          burstInterval: shape.burstIntervalUs / 1e6,
+                                          packetsPerWakeUp: shape.groupSize, cpus: cpus,
                                           betweenRounds: betweenRounds)
         guard let control else {
             let bound = try median(of: 3, betweenRounds: betweenRounds) {
@@ -84,22 +85,25 @@ enum ForwarderBound {
         let port = UInt16(cb_local_port(inbound))
         let gapNs = UInt64(shape.burstIntervalUs * 1000)
         var sequence: UInt16 = 0, index = 0
+        var groups = WakeUpGroups(perWakeUp: shape.groupSize)
         var next = cbl_monotonic_ns()
         let end = next + UInt64(seconds * 1e9)
         var controlSender = control.map { ControlSender(traffic: $0, startNs: next) }
-        while next < end {  // paced as the step's packets in; a late one leaves at once
+        while next < end {  // paced as the step's packets in (in its groups); a late group leaves at once
             let now = cbl_monotonic_ns()
             let due = min(next, controlSender?.nextNs ?? .max)
             if due > now { usleep(UInt32((due - now) / 1000)); continue }
             try controlSender?.sendDue(now: now, fd: sender, port: port, outbound: outbound, buffer: buffer)
             guard now >= next else { continue }
-            let packet = packets[index]
-            index = (index + 1) % packets.count
-            sequence &+= 1
-            packet.withUnsafeBytes { buffer.copyMemory(from: $0) }
-            buffer.put16(sequence, 2)
-            let length = try outbound.protectRTP(buffer, length: packet.count)
-            _ = cb_send_ipv4(sender, buffer.baseAddress, length, 0x7F00_0001, port)
+            for _ in 0..<groups.next() {
+                let packet = packets[index]
+                index = (index + 1) % packets.count
+                sequence &+= 1
+                packet.withUnsafeBytes { buffer.copyMemory(from: $0) }
+                buffer.put16(sequence, 2)
+                let length = try outbound.protectRTP(buffer, length: packet.count)
+                _ = cb_send_ipv4(sender, buffer.baseAddress, length, 0x7F00_0001, port)
+            }
             next += gapNs
         }
         usleep(20_000)  // the last packets through

@@ -23,17 +23,19 @@ extension Floor {
     /// does not is not the same packets' floor.
     /// The median of `rounds` measurements of `seconds` each: this VM's speed drifts by tens of percent from one
     /// second to the next, and one sample made the ratio jump.
+    /// `packetsPerWakeUp` (a mean, at least 1): how many packets' bursts leave back to back after each sleep, as a
+    /// media loop that finds several datagrams waiting handles them in one wake-up (`WakeUpGroups`).
     static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, rounds: Int,
-                            burstInterval: Double = 0.002, cpus: FloorCPUs? = nil,
+                            burstInterval: Double = 0.002, packetsPerWakeUp: Double = 1, cpus: FloorCPUs? = nil,
                             betweenRounds: () -> Void = {}) throws -> Double {
         try median(of: rounds, betweenRounds: betweenRounds) {
             try measureLive(packets: packets, receivers: receivers, seconds: seconds, burstInterval: burstInterval,
-                            cpus: cpus)
+                            packetsPerWakeUp: packetsPerWakeUp, cpus: cpus)
         }
     }
 
     static func measureLive(packets: [[UInt8]], receivers: Int, seconds: Double, burstInterval: Double,
-                            cpus: FloorCPUs?) throws -> Double {
+                            packetsPerWakeUp: Double = 1, cpus: FloorCPUs?) throws -> Double {
         let count = max(1, receivers)
         let sinks = (0..<count).map { _ in cb_udp_bind_ipv4(0x7F00_0001, 0, 1 << 20, 0) }
         let sender = cb_udp_bind_ipv4(0x7F00_0001, 0, 0, 4 << 20)
@@ -52,22 +54,25 @@ extension Floor {
         let sendBursts = { () throws -> Double in
             let batch = CopyBatch(fd: sender)
             var sequence: UInt16 = 0, index = 0, cpuNs: UInt64 = 0, sent = 0
+            var groups = WakeUpGroups(perWakeUp: packetsPerWakeUp)
             let end = cbl_monotonic_ns() + UInt64(seconds * 1e9)
             while cbl_monotonic_ns() < end {
-                let packet = packets[index]
-                index = (index + 1) % packets.count
-                sequence &+= 1
                 let t0 = cbl_thread_cpu_ns()
-                for receiver in 0..<count {
-                    let slot = batch.nextSlot()
-                    packet.withUnsafeBytes { slot.copyMemory(from: $0) }
-                    slot.put16(sequence, 2)
-                    let length = try contexts[receiver].protectRTP(slot, length: packet.count)
-                    batch.queue(length: length, port: ports[receiver])
+                for _ in 0..<groups.next() {  // each packet's copies in a send of their own, as the server sends
+                    let packet = packets[index]
+                    index = (index + 1) % packets.count
+                    sequence &+= 1
+                    for receiver in 0..<count {
+                        let slot = batch.nextSlot()
+                        packet.withUnsafeBytes { slot.copyMemory(from: $0) }
+                        slot.put16(sequence, 2)
+                        let length = try contexts[receiver].protectRTP(slot, length: packet.count)
+                        batch.queue(length: length, port: ports[receiver])
+                    }
+                    batch.send()
+                    sent += count
                 }
-                batch.send()
                 cpuNs += cbl_thread_cpu_ns() - t0
-                sent += count
                 usleep(UInt32(burstInterval * 1e6))
             }
             return Double(cpuNs) / 1000 / Double(max(1, sent))
@@ -109,23 +114,48 @@ struct FloorCPUs: Sendable {
 /// fan-out, received ÷ sent) and how often a packet comes in (the mean gap, 1 ÷ packets sent per second).
 struct FloorShape: Codable {
     var receivers: Int
+    /// The gap between wake-ups: between packets in, or between groups of them (`packetsPerWakeUp`).
     var burstIntervalUs: Double
     /// The floor's sender ran on the server's CPU and its reader on the generator's (`FloorCPUs`).
     var pinned: Bool
+    /// Packets in per wake-up, a mean: nil for one each (every report before 2026-12-07 evening). Since then each
+    /// step is measured a second time in the groups the server's media loop met (`serverDatagramsPerWakeUp`).
+    var packetsPerWakeUp: Double?
 
-    init(receivers: Int, burstIntervalUs: Double, pinned: Bool) {
+    var groupSize: Double { packetsPerWakeUp ?? 1 }
+
+    init(receivers: Int, burstIntervalUs: Double, pinned: Bool, packetsPerWakeUp: Double? = nil) {
         self.receivers = receivers
         self.burstIntervalUs = burstIntervalUs
         self.pinned = pinned
+        self.packetsPerWakeUp = packetsPerWakeUp
     }
 
-    init(sentPerSecond: Double, receivedPerSecond: Double, pinned: Bool) {
+    init(sentPerSecond: Double, receivedPerSecond: Double, pinned: Bool, packetsPerWakeUp: Double? = nil) {
         let perSecond = sentPerSecond.isFinite && sentPerSecond > 0 ? sentPerSecond : 500
         let fanOut = receivedPerSecond.isFinite ? receivedPerSecond / perSecond : 100
         receivers = min(1000, max(1, Int(fanOut.rounded())))
+        self.packetsPerWakeUp = packetsPerWakeUp.map { min(32, max(1, $0)) }
         // usleep cannot keep gaps under about 0.1 ms; there the sender barely sleeps, as a busy server.
-        burstIntervalUs = min(50_000, max(50, 1e6 / perSecond))
+        burstIntervalUs = min(50_000, max(50, (self.packetsPerWakeUp ?? 1) * 1e6 / perSecond))
         self.pinned = pinned
+    }
+}
+
+/// How many packets each wake-up takes when a mean of `perWakeUp` (at least 1) do: whole numbers whose running
+/// mean stays on it (1.4: 1, 2, 1, 2, 1, 1, 2, …), so a floor or bound sender can offer packets in the groups a
+/// server's loop met them.
+struct WakeUpGroups {
+    let perWakeUp: Double
+    private var credit = 0.0
+
+    init(perWakeUp: Double) { self.perWakeUp = max(1, perWakeUp) }
+
+    mutating func next() -> Int {
+        credit += perWakeUp
+        let count = Int(credit)
+        credit -= Double(count)
+        return count
     }
 }
 

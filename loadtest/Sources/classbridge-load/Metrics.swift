@@ -116,6 +116,16 @@ struct StepResult: Codable {
     var compliantReach: Double?
     /// Datagrams per wake-up of that bound's forwarder, to read beside `serverDatagramsPerWakeUp`.
     var compliantBoundDatagramsPerWakeUp: Double?
+    /// The floor and the compliant bound again, in the groups the server's loop met its datagrams in
+    /// (`groupedShape.packetsPerWakeUp` = `serverDatagramsPerWakeUp`): the floor's sender sends that many packets'
+    /// bursts per wake-up, the bound's sender that many packets, at the same packet rate. The shapes above offer
+    /// one packet per wake-up, which at patrol the server did not meet (1.1–1.4 datagrams a wake-up).
+    var groupedShape: FloorShape?
+    var groupedFloorUsPerPacket: Double?
+    var groupedFloorRatio: Double?
+    var groupedCompliantBoundUsPerPacket: Double?
+    var groupedReach: Double?
+    var groupedBoundDatagramsPerWakeUp: Double?
 
     /// Adopts the live floors and the forwarder bounds measured right after this step.
     mutating func use(floor: Double, shape: FloorShape, fixedFloor: Double, forwarderBound: Double,
@@ -130,6 +140,26 @@ struct StepResult: Codable {
         compliantBoundUsPerPacket = compliantBound?.usPerCopy
         compliantReach = compliantBound.map { floor / $0.usPerCopy }
         compliantBoundDatagramsPerWakeUp = compliantBound?.datagramsPerWakeUp
+    }
+
+    /// Adopts the floor and the compliant bound measured in the server's groups.
+    mutating func use(groupedShape shape: FloorShape, floor: Double, compliantBound: BoundReading?) {
+        groupedShape = shape
+        groupedFloorUsPerPacket = floor
+        groupedFloorRatio = serverUsPerForwardedPacket.map { floor / $0 }
+        groupedCompliantBoundUsPerPacket = compliantBound?.usPerCopy
+        groupedReach = compliantBound.map { floor / $0.usPerCopy }
+        groupedBoundDatagramsPerWakeUp = compliantBound?.datagramsPerWakeUp
+    }
+
+    /// The floor and compliant bound in the server's groups, under the control line.
+    var groupedLine: String? {
+        guard let shape = groupedShape, let floor = groupedFloorUsPerPacket else { return nil }
+        return String(format: "  in the server's groups (%.2f packets a wake-up): floor %.2f µs per copy (server at "
+                      + "%.0f %%), compliant bound %.2f µs per copy (reach %.0f %%; %.2f datagrams a wake-up)",
+                      shape.groupSize, floor, 100 * (groupedFloorRatio ?? .nan),
+                      groupedCompliantBoundUsPerPacket ?? .nan, 100 * (groupedReach ?? .nan),
+                      groupedBoundDatagramsPerWakeUp ?? .nan)
     }
 
     /// The step's control traffic and the compliant bound, under its row.

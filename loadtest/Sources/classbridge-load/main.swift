@@ -6,7 +6,7 @@ import Foundation
 ///   classbridge-load run SCENARIO [--http-port 8080] [--server-pid PID] [--json FILE] [--step-seconds S] [--steps N]
 ///                                 [--unpaced]
 ///   classbridge-load floor [--seconds S] [--sessions N] [--receivers N] [--interval-ms MS --cpus SENDER,READER]
-///                          [--control-rooms R]
+///                          [--control-rooms R] [--per-wake-up G]
 ///
 /// SCENARIO is a file or a name in loadtest/scenarios/ (lecture, meeting, audio, patrol, smoke).
 /// Exit status: 0 on success, 1 when the scenario's assertions fail or the run breaks, 2 on bad usage.
@@ -17,6 +17,7 @@ let usage = """
            classbridge-load floor [--seconds S] [--sessions N] [--receivers N]
                                   [--interval-ms MS --cpus SENDER,READER]   (only the live floor in that shape, pinned)
                                   [--control-rooms R]   (and the bound with the RTCP and STUN of R rooms, alternated)
+                                  [--per-wake-up G]   (G packets a wake-up, a mean: the interval is then between groups)
     """
 var arguments = Array(CommandLine.arguments.dropFirst())
 let value = { (flag: String) -> String? in
@@ -36,23 +37,26 @@ do {
         let receivers = value("--receivers").flatMap(Int.init) ?? 100
         let interval = value("--interval-ms").flatMap(Double.init)
         let controlRooms = value("--control-rooms").flatMap(Int.init)
+        let perWakeUp = value("--per-wake-up").flatMap(Double.init)
         let cpus = value("--cpus").map { $0.split(separator: ",").compactMap { Int32($0) } }
         // Only the live floor and the forwarder bound (with the control traffic too: both bounds), in that shape.
-        if interval != nil || cpus != nil || controlRooms != nil {
+        if interval != nil || cpus != nil || controlRooms != nil || perWakeUp != nil {
             guard cpus == nil || cpus?.count == 2 else { print(usage); exit(2) }
             let pinned = cpus.map { FloorCPUs(sender: $0[0], reader: $0[1]) }
             // The bound's paced sender runs on this thread. In a pinned run it shares the reader's CPU (the whole
             // generator is pinned there), so each packet wakes the forwarder across CPUs; left free here it could
             // share the forwarder's CPU, which read the bound about 40 % cheaper on this VM.
             if let pinned { _ = cbl_pin_thread(pinned.reader) }
-            let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil)
+            let shape = FloorShape(receivers: receivers, burstIntervalUs: (interval ?? 2) * 1000, pinned: pinned != nil,
+                                   packetsPerWakeUp: perWakeUp)
             let measured = try ForwarderBound.measureWithFloor(
                 packets: Floor.rtpPackets(video: video, audio: nil), shape: shape,
                 control: controlRooms.map(ControlTraffic.init(rooms:)), printsControl: true, cpus: pinned,
                 seconds: seconds / 5)
             let (us, bound) = (measured.floor, measured.bound)
-            print(String(format: "%d receivers, a packet every %.2f ms, %@: live floor %.2f µs per packet, "
-                         + "forwarder bound %.2f µs per copy (floor ÷ bound %.0f %%)", receivers, interval ?? 2,
+            print(String(format: "%d receivers, %.2f packets every %.2f ms, %@: live floor %.2f µs per packet, "
+                         + "forwarder bound %.2f µs per copy (floor ÷ bound %.0f %%)", receivers, shape.groupSize,
+                         interval ?? 2,
                          pinned.map { "sender CPU \($0.sender), reader CPU \($0.reader)" } ?? "not pinned", us, bound,
                          100 * us / bound))
             if let rooms = controlRooms, let compliant = measured.compliant {

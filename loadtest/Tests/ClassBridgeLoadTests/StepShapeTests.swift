@@ -24,6 +24,25 @@ import Testing
         #expect(unknown.burstIntervalUs == 2_000)
         #expect(unknown.receivers == 100)
     }
+
+    /// In the server's groups the packet rate stays: the gap is between groups, so it grows with their size.
+    @Test func inGroupsTheGapIsBetweenGroups() {
+        let patrol = FloorShape(sentPerSecond: 3_200, receivedPerSecond: 3_200, pinned: true, packetsPerWakeUp: 1.44)
+        #expect(patrol.groupSize == 1.44)
+        #expect(abs(patrol.burstIntervalUs - 450) < 1e-9)
+        #expect(FloorShape(sentPerSecond: 800, receivedPerSecond: 800, pinned: true).groupSize == 1)
+        // A wake-up takes at least one datagram; a job's wake-up counted alone could read a mean under 1.
+        #expect(FloorShape(sentPerSecond: 800, receivedPerSecond: 800, pinned: true, packetsPerWakeUp: 0.9).groupSize == 1)
+    }
+
+    @Test func groupsAreWholeNumbersWhoseMeanIsTheGroupSize() {
+        for mean in [1.0, 1.09, 1.44, 2.5, 7.0] {
+            var groups = WakeUpGroups(perWakeUp: mean)
+            let sizes = (0..<1_000).map { _ in groups.next() }
+            #expect(sizes.allSatisfy { $0 >= 1 && $0 <= Int(mean.rounded(.up)) })
+            #expect(abs(Double(sizes.reduce(0, +)) / 1_000 - mean) < 0.002, "mean \(mean)")
+        }
+    }
 }
 
 /// The generator's publishers keep their own capture clocks: a late frame is caught up, a long stall skips whole
