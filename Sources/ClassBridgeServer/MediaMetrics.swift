@@ -75,6 +75,11 @@ final class MediaMetrics: Sendable {
                   "Datagrams the media loops took from their sockets (a job's wake-up datagram included). Over the "
                     + "wake-ups with datagrams: how many each wake-up shares, 1 at a light lesson.") {
                 $0.loop.datagrams },
+            total("classbridge_media_loop_rtp_wakeups_total",
+                  "Media loop wake-ups that took RTP. With classbridge_media_loop_rtp_datagrams_total: how many media "
+                    + "packets share a wake-up.") { $0.loop.withRTP },
+            total("classbridge_media_loop_rtp_datagrams_total", "RTP datagrams the media loops took.") {
+                $0.loop.rtpDatagrams },
         ]
         let counters = totals.count, loops = max(1, loops)
         published = (0..<loops).map { _ in LoopConfined(count: counters) }

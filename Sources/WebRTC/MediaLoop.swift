@@ -61,6 +61,10 @@ public final class MediaLoop: @unchecked Sendable {
         public var empty = 0
         /// Datagrams taken from the socket, a job's wake-up datagram included.
         public var datagrams = 0
+        /// Wake-ups that took RTP, and the RTP datagrams they took: how many media packets share a wake-up, which
+        /// `datagrams` cannot say where RTCP and consent checks are many (a big fan-out's reports).
+        public var withRTP = 0
+        public var rtpDatagrams = 0
     }
 
     /// The loop thread's name, as `top -H`, `perf` and `/proc/PID/task/TID/comm` show it (the load generator finds
@@ -183,15 +187,18 @@ public final class MediaLoop: @unchecked Sendable {
     private func handle(_ count: Int, then handler: any DatagramHandler) {
         let wakeSource = waker.source
         var count = count
+        var tookRTP = false
+        defer { if tookRTP { wakeUps.withRTP += 1 } }
         for batch in 1...16 {
             wakeUps.datagrams += count
             let now = MonotonicClock.now()
             socket.handleReceived(count) { bytes, source, arrivalNs in
                 if source == wakeSource { return }  // a job's wake-up
                 socket.sendingTogether { handler.handleDatagram(bytes, from: source, now: now) }
-                if arrivalNs != 0, RTPDemux.isRTP(UnsafeRawBufferPointer(bytes)) {
-                    rtpDelay.record(ns: UDPMediaSocket.realtimeNanoseconds() - arrivalNs)
-                }
+                guard RTPDemux.isRTP(UnsafeRawBufferPointer(bytes)) else { return }
+                tookRTP = true
+                wakeUps.rtpDatagrams += 1
+                if arrivalNs != 0 { rtpDelay.record(ns: UDPMediaSocket.realtimeNanoseconds() - arrivalNs) }
             }
             guard count == UDPMediaSocket.batchSize, batch < 16 else { return }
             count = socket.receive(waiting: false)

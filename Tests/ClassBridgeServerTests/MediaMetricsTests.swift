@@ -44,10 +44,12 @@ import WebRTC
                                          announcedAddresses: ["127.0.0.1"])
         loop.start(handler: transports)
         let sender = try UDPMediaSocket(host: "127.0.0.1", port: 0)
-        for byte: UInt8 in 0..<3 { sender.send([0xFF, byte], to: TransportAddress(ip: .v4(0x7F00_0001), port: socket.localPort)) }
-        // Each `run` wakes the loop with a datagram of its own, counted after its job: the k-th job sees 3 + k.
+        let target = TransportAddress(ip: .v4(0x7F00_0001), port: socket.localPort)
+        for byte: UInt8 in 0..<3 { sender.send([0xFF, byte], to: target) }
+        for _ in 0..<2 { sender.send([0x80, 96, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1], to: target) }  // RTP from nobody known
+        // Each `run` wakes the loop with a datagram of its own, counted after its job: the k-th job sees 5 + k.
         var jobs = 0
-        while try await loop.run({ transports.counters.malformed }) < 3 {
+        while try await loop.run({ transports.counters.malformed + transports.counters.unknownSource }) < 5 {
             jobs += 1
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -58,7 +60,10 @@ import WebRTC
         }
         loop.stop()
         await loop.waitUntilStopped()
-        #expect(text.contains("classbridge_media_loop_datagrams_total \(3 + jobs + 1)\n"), "\(text)")
+        #expect(text.contains("classbridge_media_loop_datagrams_total \(5 + jobs + 1)\n"), "\(text)")
+        #expect(text.contains("classbridge_media_loop_rtp_datagrams_total 2\n"))
+        #expect(text.contains("classbridge_media_loop_rtp_wakeups_total 1\n")
+                    || text.contains("classbridge_media_loop_rtp_wakeups_total 2\n"))
         #expect(text.contains(#"classbridge_media_loop_wakeups_total{wait="poll"}"#))
         #expect(text.contains(#"classbridge_media_loop_wakeups_total{wait="receive"}"#))
         #expect(text.contains(#"classbridge_media_loop_wakeups_total{wait="empty"}"#))
