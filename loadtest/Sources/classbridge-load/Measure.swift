@@ -93,7 +93,7 @@ extension Runner {
             serverLoopWaitPercent: loop.map { 100 * $0.waitNs / 1e9 / duration },
             serverLoopWaitPerWakeupUs: loop.map { $0.slices > 0 ? $0.waitNs / $0.slices / 1e3 : .nan },
             serverWakeUpsPerSecond: wakeUps.map { ($0.withDatagrams + $0.empty) / duration },
-            serverDatagramsPerWakeUp: wakeUps?.datagramsPerWakeUp,
+            serverDatagramsPerWakeUp: wakeUps?.datagramsPerWakeUp, serverRTPPerWakeUp: wakeUps?.rtpPerWakeUp,
             stealPercent: stealPercent,
             serverCPUPercent: serverCPU.map { 100 * $0 / duration }, serverUsPerForwardedPacket: usPerPacket,
             serverUserUsPerPacket: perPacket(times?.0), serverSystemUsPerPacket: perPacket(times?.1),

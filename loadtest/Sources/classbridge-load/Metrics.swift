@@ -84,6 +84,9 @@ struct StepResult: Codable {
     /// brought any: 1 means a wake-up per datagram.
     var serverWakeUpsPerSecond: Double?
     var serverDatagramsPerWakeUp: Double?
+    /// RTP datagrams per wake-up that took RTP: the groups the server met media packets in (the floor and bound
+    /// in the server's groups send in these).
+    var serverRTPPerWakeUp: Double?
     /// CPU time the hypervisor took from this VM's vCPUs while they had work, as a share of all CPU time.
     var stealPercent: Double?
     var serverCPUPercent: Double?
@@ -117,7 +120,7 @@ struct StepResult: Codable {
     /// Datagrams per wake-up of that bound's forwarder, to read beside `serverDatagramsPerWakeUp`.
     var compliantBoundDatagramsPerWakeUp: Double?
     /// The floor and the compliant bound again, in the groups the server's loop met its datagrams in
-    /// (`groupedShape.packetsPerWakeUp` = `serverDatagramsPerWakeUp`): the floor's sender sends that many packets'
+    /// (`groupedShape.packetsPerWakeUp` = `serverRTPPerWakeUp`): the floor's sender sends that many packets'
     /// bursts per wake-up, the bound's sender that many packets, at the same packet rate. The shapes above offer
     /// one packet per wake-up, which at patrol the server did not meet (1.1–1.4 datagrams a wake-up).
     var groupedShape: FloorShape?
@@ -168,9 +171,10 @@ struct StepResult: Codable {
         else { return nil }
         return String(format: "  control traffic a second: %.1f SRTCP in, %.1f out, %.1f checks; the forwarder bound "
                       + "with it %.2f µs per copy (bare %.2f): reach %.0f %% of the floor; datagrams a wake-up: "
-                      + "server %.2f (%.0f wake-ups a second), bound %.2f", control.rtcpInPerSecond,
-                      control.rtcpOutPerSecond, control.checksPerSecond, bound, forwarderBoundUsPerPacket ?? .nan,
-                      100 * reach, serverDatagramsPerWakeUp ?? .nan, serverWakeUpsPerSecond ?? .nan,
+                      + "server %.2f (%.0f wake-ups a second; RTP %.2f a wake-up with RTP), bound %.2f",
+                      control.rtcpInPerSecond, control.rtcpOutPerSecond, control.checksPerSecond, bound,
+                      forwarderBoundUsPerPacket ?? .nan, 100 * reach, serverDatagramsPerWakeUp ?? .nan,
+                      serverWakeUpsPerSecond ?? .nan, serverRTPPerWakeUp ?? .nan,
                       compliantBoundDatagramsPerWakeUp ?? .nan)
     }
     var serverRSSPerStreamKB: Double?

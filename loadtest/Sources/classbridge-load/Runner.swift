@@ -164,7 +164,7 @@ final class Runner {
                                            forwarderBound: shaped.bound, compliantBound: shaped.compliant)
             // Once more in the groups the server's loop met its datagrams in: its floor, and what a compliant
             // forwarder offered packets that way costs.
-            if let perWakeUp = measured.serverDatagramsPerWakeUp {
+            if let perWakeUp = measured.serverRTPPerWakeUp {
                 let grouped = FloorShape(sentPerSecond: measured.sentPacketsPerSecond,
                                          receivedPerSecond: measured.receivedPacketsPerSecond, pinned: cpus != nil,
                                          packetsPerWakeUp: perWakeUp)

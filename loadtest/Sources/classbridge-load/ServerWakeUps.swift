@@ -9,6 +9,9 @@ struct ServerWakeUps: Equatable {
     /// Wake-ups without one, for the loop's timers.
     var empty: Double
     var datagrams: Double
+    /// Wake-ups that took RTP, and the RTP datagrams they took (0 from a server before they were counted).
+    var withRTP: Double = 0
+    var rtpDatagrams: Double = 0
 
     static let prefix = "classbridge_media_loop_"
 
@@ -24,15 +27,21 @@ struct ServerWakeUps: Equatable {
         guard let datagrams = values["datagrams_total"] else { return nil }
         func wakeUps(_ wait: String) -> Double { values["wakeups_total{wait=\"\(wait)\"}"[...]] ?? 0 }
         return ServerWakeUps(withDatagrams: wakeUps("receive") + wakeUps("poll"), empty: wakeUps("empty"),
-                             datagrams: datagrams)
+                             datagrams: datagrams, withRTP: values["rtp_wakeups_total"] ?? 0,
+                             rtpDatagrams: values["rtp_datagrams_total"] ?? 0)
     }
 
     /// What was counted after `earlier`.
     func since(_ earlier: ServerWakeUps) -> ServerWakeUps {
         ServerWakeUps(withDatagrams: withDatagrams - earlier.withDatagrams, empty: empty - earlier.empty,
-                      datagrams: datagrams - earlier.datagrams)
+                      datagrams: datagrams - earlier.datagrams, withRTP: withRTP - earlier.withRTP,
+                      rtpDatagrams: rtpDatagrams - earlier.rtpDatagrams)
     }
 
     /// Datagrams per wake-up that brought any; nil without one.
     var datagramsPerWakeUp: Double? { withDatagrams > 0 ? datagrams / withDatagrams : nil }
+
+    /// RTP datagrams per wake-up that took RTP: the groups media packets came in, whatever else came with them;
+    /// nil without one.
+    var rtpPerWakeUp: Double? { withRTP > 0 ? rtpDatagrams / withRTP : nil }
 }

@@ -54,14 +54,17 @@ import WebRTC
                 classbridge_media_loop_wakeups_total{wait="empty"} \(empty)
                 # TYPE classbridge_media_loop_datagrams_total counter
                 classbridge_media_loop_datagrams_total \(datagrams)
+                classbridge_media_loop_rtp_wakeups_total \(receive / 2)
+                classbridge_media_loop_rtp_datagrams_total \(datagrams / 2)
                 """
         }
         let before = try #require(ServerWakeUps.parse(exposition(receive: 100, poll: 20, empty: 50, datagrams: 150)))
-        #expect(before == ServerWakeUps(withDatagrams: 120, empty: 50, datagrams: 150))
+        #expect(before == ServerWakeUps(withDatagrams: 120, empty: 50, datagrams: 150, withRTP: 50, rtpDatagrams: 75))
         let after = try #require(ServerWakeUps.parse(exposition(receive: 900, poll: 120, empty: 80, datagrams: 1_300)))
         let window = after.since(before)
-        #expect(window == ServerWakeUps(withDatagrams: 900, empty: 30, datagrams: 1_150))
+        #expect(window == ServerWakeUps(withDatagrams: 900, empty: 30, datagrams: 1_150, withRTP: 400, rtpDatagrams: 575))
         #expect(try #require(window.datagramsPerWakeUp) > 1.27 && window.datagramsPerWakeUp! < 1.28)
+        #expect(window.rtpPerWakeUp == 575.0 / 400)
         #expect(ServerWakeUps.parse(Self.exposition) == nil)  // a server without them
         #expect(ServerWakeUps(withDatagrams: 0, empty: 10, datagrams: 0).datagramsPerWakeUp == nil)
     }
