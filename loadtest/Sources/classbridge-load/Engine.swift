@@ -99,7 +99,7 @@ final class Engine {
     }
 
     /// Consent checks, and nothing else, from every connected client that sent none for `olderThanNs`: while the
-    /// generator measures the floors between steps (about 15 s) its loop does not run, and a server drops a peer
+    /// generator measures the floors between steps (about 13 s) its loop does not run, and a server drops a peer
     /// whose checks stop for its consent timeout (10 s by default). Their answers wait in the sockets until the
     /// loop runs again. Returns how many it sent.
     @discardableResult

@@ -146,13 +146,13 @@ struct StepResult: Codable {
     }
 
     /// Adopts the floor and the compliant bound measured in the server's groups.
-    mutating func use(groupedShape shape: FloorShape, floor: Double, compliantBound: BoundReading?) {
+    mutating func use(groupedShape shape: FloorShape, floor: Double, compliantBound: BoundReading) {
         groupedShape = shape
         groupedFloorUsPerPacket = floor
         groupedFloorRatio = serverUsPerForwardedPacket.map { floor / $0 }
-        groupedCompliantBoundUsPerPacket = compliantBound?.usPerCopy
-        groupedReach = compliantBound.map { floor / $0.usPerCopy }
-        groupedBoundDatagramsPerWakeUp = compliantBound?.datagramsPerWakeUp
+        groupedCompliantBoundUsPerPacket = compliantBound.usPerCopy
+        groupedReach = floor / compliantBound.usPerCopy
+        groupedBoundDatagramsPerWakeUp = compliantBound.datagramsPerWakeUp
     }
 
     /// The floor and compliant bound in the server's groups, under the control line.

@@ -150,7 +150,7 @@ final class Runner {
             let cpus = FloorCPUs.matching(server: options.server?.pid)
             let shape = FloorShape(sentPerSecond: measured.sentPacketsPerSecond,
                                    receivedPerSecond: measured.receivedPacketsPerSecond, pinned: cpus != nil)
-            // About 15 s without the engine's loop: the clients' consent checks go on between the rounds, or the
+            // About 13 s without the engine's loop: the clients' consent checks go on between the rounds, or the
             // server drops the peers of earlier steps (runs 50-69 lost up to half of patrol's rooms that way).
             let keepConsent = { [engine] in
                 if engine.sendConsentChecks(olderThanNs: 1_000_000_000) > 0 { usleep(20_000) }  // answered before the round
@@ -162,15 +162,15 @@ final class Runner {
                                                    rounds: 5, betweenRounds: keepConsent)
             results[results.count - 1].use(floor: shaped.floor, shape: shape, fixedFloor: fixedFloor,
                                            forwarderBound: shaped.bound, compliantBound: shaped.compliant)
-            // Once more in the groups the server's loop met its datagrams in: its floor, and what a compliant
+            // Once more in the groups the server's loop met its RTP packets in: its floor, and what a compliant
             // forwarder offered packets that way costs.
-            if let perWakeUp = measured.serverRTPPerWakeUp {
+            if let perWakeUp = measured.serverRTPPerWakeUp, let control = measured.controlTraffic {
                 let grouped = FloorShape(sentPerSecond: measured.sentPacketsPerSecond,
                                          receivedPerSecond: measured.receivedPacketsPerSecond, pinned: cpus != nil,
                                          packetsPerWakeUp: perWakeUp)
-                let inGroups = try ForwarderBound.measureWithFloor(packets: packets, shape: grouped,
-                                                                   control: measured.controlTraffic, cpus: cpus,
-                                                                   seconds: 0.5, betweenRounds: keepConsent)
+                let inGroups = try ForwarderBound.measureCompliantWithFloor(packets: packets, shape: grouped,
+                                                                            control: control, cpus: cpus,
+                                                                            seconds: 0.5, betweenRounds: keepConsent)
                 results[results.count - 1].use(groupedShape: grouped, floor: inGroups.floor,
                                                compliantBound: inGroups.compliant)
             }
