@@ -119,7 +119,7 @@ struct FloorShape: Codable {
     /// The floor's sender ran on the server's CPU and its reader on the generator's (`FloorCPUs`).
     var pinned: Bool
     /// Packets in per wake-up, a mean: nil for one each (every report before 2026-12-07 evening). Since then each
-    /// step is measured a second time in the groups the server's media loop met (`serverDatagramsPerWakeUp`).
+    /// step is measured a second time in the groups the server's media loop met its RTP in (`serverRTPPerWakeUp`).
     var packetsPerWakeUp: Double?
 
     var groupSize: Double { packetsPerWakeUp ?? 1 }
