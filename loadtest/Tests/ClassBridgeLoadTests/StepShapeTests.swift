@@ -70,16 +70,15 @@ import Testing
     }
 }
 
-/// The floors' rounds leave room between them for the steps' clients to keep their consent (`Engine.sendConsentChecks`):
-/// the hook runs before every round, outside it.
+/// The floors' rounds leave room between them for the steps' clients to keep their consent
+/// (`Engine.sendConsentChecks`): the hook runs before every round, outside it.
 @Suite struct RoundsTests {
     @Test func theHookRunsBeforeEachRoundAndTheMedianIsTheMiddleRound() {
         var events: [String] = []
-        var next = 0.0
+        var readings = [5.0, 1.0, 3.0][...]
         let result = median(of: 3, betweenRounds: { events.append("between") }) {
             events.append("round")
-            next += 1
-            return [5.0, 1.0, 3.0][Int(next) - 1]
+            return readings.removeFirst()
         }
         #expect(events == ["between", "round", "between", "round", "between", "round"])
         #expect(result == 3)
