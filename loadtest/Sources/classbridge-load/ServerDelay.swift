@@ -5,6 +5,26 @@ func scrapeServerMetrics(host: UInt32, port: UInt16) -> String? {
     (try? httpGet(host: host, port: port, path: "/metrics")).map { String(decoding: $0, as: UTF8.self) }
 }
 
+/// The sample lines of a Prometheus text exposition (`name{labels} value`), in their order: what the readings of
+/// the server's `/metrics` are taken from. Comments and lines without a number are skipped.
+struct MetricSamples {
+    /// Each sample's name with its labels as written, and its value.
+    let samples: [(key: Substring, value: Double)]
+
+    init(_ text: String) {
+        samples = text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
+                  let value = Double(line[line.index(after: space)...]) else { return nil }
+            return (line[..<space], value)
+        }
+    }
+
+    /// The samples whose key starts with `prefix`, keyed by the rest of it.
+    func withPrefix(_ prefix: String) -> [(rest: Substring, value: Double)] {
+        samples.compactMap { $0.key.hasPrefix(prefix) ? ($0.key.dropFirst(prefix.count), $0.value) : nil }
+    }
+}
+
 /// The server's own forwarding delay, from its `/metrics`: `classbridge_rtp_forwarding_delay_seconds` times each
 /// RTP packet from the kernel's receipt to its last copy's send. The cumulative bucket counts read before and
 /// after a window give that window's percentiles, with none of the generator's own delays in them.
@@ -17,12 +37,9 @@ struct ServerDelayHistogram: Equatable {
 
     /// The histogram's `_bucket{le="…"} N` lines of a Prometheus text exposition.
     static func parse(_ text: String) -> ServerDelayHistogram? {
-        let prefix = name + "_bucket{le=\""
         var buckets: [(Double, Double)] = []
-        for line in text.split(separator: "\n") where line.hasPrefix(prefix) {
-            let rest = line.dropFirst(prefix.count)
-            guard let quote = rest.firstIndex(of: "\""), let space = rest.lastIndex(of: " "),
-                  let count = Double(rest[rest.index(after: space)...]) else { continue }
+        for (rest, count) in MetricSamples(text).withPrefix(name + "_bucket{le=\"") {
+            guard let quote = rest.firstIndex(of: "\"") else { continue }
             let le = rest[..<quote]
             guard let bound = le == "+Inf" ? Double.infinity : Double(le) else { continue }
             buckets.append((bound, count))

@@ -17,13 +17,7 @@ struct ServerWakeUps: Equatable {
 
     /// The counters of a Prometheus text exposition; nil without them (an older server).
     static func parse(_ text: String) -> ServerWakeUps? {
-        var values: [Substring: Double] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix(prefix) {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
-                continue
-            }
-            values[line[..<space].dropFirst(prefix.count)] = value
-        }
+        let values = Dictionary(MetricSamples(text).withPrefix(prefix), uniquingKeysWith: { _, last in last })
         guard let datagrams = values["datagrams_total"] else { return nil }
         func wakeUps(_ wait: String) -> Double { values["wakeups_total{wait=\"\(wait)\"}"[...]] ?? 0 }
         return ServerWakeUps(withDatagrams: wakeUps("receive") + wakeUps("poll"), empty: wakeUps("empty"),

@@ -69,6 +69,22 @@ import WebRTC
         #expect(ServerWakeUps(withDatagrams: 0, empty: 10, datagrams: 0).datagramsPerWakeUp == nil)
     }
 
+    @Test func samplesAreTheLinesWithAValueAndTheirLabelsStayInTheKey() {
+        let samples = MetricSamples("""
+            # HELP classbridge_x_total a comment's last word is no value 3
+            classbridge_x_total 7
+            classbridge_y{room="a b"} 2.5
+            classbridge_z{wait="receive"} NaN-ish
+
+            classbridge_y{room="c"} 4
+            """)
+        #expect(samples.samples.map(\.key) == ["classbridge_x_total", "classbridge_y{room=\"a b\"}", "classbridge_y{room=\"c\"}"])
+        #expect(samples.samples.map(\.value) == [7, 2.5, 4])
+        let ys = samples.withPrefix("classbridge_y{room=\"")
+        #expect(ys.map(\.rest) == ["a b\"}", "c\"}"])
+        #expect(ys.map(\.value) == [2.5, 4])
+    }
+
     @Test func noHistogramWithoutItsInfBucket() {
         #expect(ServerDelayHistogram.parse("classbridge_rtp_packets_sent_total 3\n") == nil)
         #expect(ServerDelayHistogram.parse("classbridge_rtp_forwarding_delay_seconds_bucket{le=\"0.001\"} 4\n") == nil)
