@@ -46,13 +46,10 @@ enum ForwarderBound {
         -> (floor: Double, compliant: BoundReading) {
         let floor = try liveFloor(packets: packets, shape: shape, cpus: cpus, seconds: seconds,
                                   betweenRounds: betweenRounds)
-        var readings: [BoundReading] = []
-        for _ in 0..<3 {
-            betweenRounds()
-            readings.append(try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds,
-                                        control: control))
+        let compliant = try median(of: 3, by: \.usPerCopy, betweenRounds: betweenRounds) {
+            try measure(packets: packets, shape: shape, cpus: cpus, seconds: seconds, control: control)
         }
-        return (floor, readings.sorted { $0.usPerCopy < $1.usPerCopy }[1])
+        return (floor, compliant)
     }
 
     /// The live floor in `shape`, the median of five rounds.

@@ -170,12 +170,18 @@ func datagramSlots(in memory: UnsafeMutableRawBufferPointer, count: Int, size: I
 /// The median of `rounds` (at least one) runs of `measure`: one sample of this VM can be tens of percent off.
 /// `betweenRounds` runs before each round, outside it.
 func median(of rounds: Int, betweenRounds: () -> Void = {}, _ measure: () throws -> Double) rethrows -> Double {
-    var samples: [Double] = []
+    try median(of: rounds, by: { $0 }, betweenRounds: betweenRounds, measure)
+}
+
+/// The reading whose `key` is the median of `rounds` (at least one) runs of `measure`.
+func median<Reading>(of rounds: Int, by key: (Reading) -> Double, betweenRounds: () -> Void = {},
+                     _ measure: () throws -> Reading) rethrows -> Reading {
+    var samples: [Reading] = []
     for _ in 0..<max(1, rounds) {
         betweenRounds()
         samples.append(try measure())
     }
-    return samples.sorted()[samples.count / 2]
+    return samples.sorted { key($0) < key($1) }[samples.count / 2]
 }
 
 /// Drains the floor's sink sockets on its own thread, sleeping in epoll_wait when nothing is waiting.

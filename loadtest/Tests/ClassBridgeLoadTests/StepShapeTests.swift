@@ -83,4 +83,10 @@ import Testing
         #expect(events == ["between", "round", "between", "round", "between", "round"])
         #expect(result == 3)
     }
+
+    @Test func aReadingIsTheOneWhoseKeyIsTheMedian() {
+        var readings = [(us: 9.0, tag: "a"), (us: 2.0, tag: "b"), (us: 4.0, tag: "c")][...]
+        let reading = median(of: 3, by: \.us) { readings.removeFirst() }
+        #expect(reading.tag == "c")
+    }
 }
