@@ -80,6 +80,13 @@ public final class Receiver {
                 missing[sequence] = nil
             }
         }
+        // A key frame on its way answers every request made before it: the down tracks that asked start on it, and
+        // a second PLI would only cost the publisher's uplink another key frame. Checked only while one is wanted.
+        if keyframeWanted,
+           let descriptor = VP8PayloadDescriptor(UnsafeRawBufferPointer(rebasing: view.bytes[view.payloadRange])),
+           descriptor.isKeyframeStart {
+            keyframeWanted = false
+        }
         buffer?.store(view.bytes, sequence: sequence)
         for downTrack in downTracks {
             downTrack.forward(view, from: self, now: now, scratch: scratch)

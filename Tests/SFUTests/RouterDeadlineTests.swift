@@ -22,8 +22,8 @@ import RTCP
         return (publisher, subscriber)
     }
 
-    func feed(sequence: UInt16, from peer: PeerMedia, now: Double) {
-        var bytes = vp8Packet(ssrc: 1111, sequence: sequence, timestamp: UInt32(sequence) * 3000, keyframe: true)
+    func feed(sequence: UInt16, from peer: PeerMedia, now: Double, keyframe: Bool = true) {
+        var bytes = vp8Packet(ssrc: 1111, sequence: sequence, timestamp: UInt32(sequence) * 3000, keyframe: keyframe)
         bytes.withUnsafeMutableBytes { router.handleRTP(from: peer, packet: $0, now: now, arrivalMicros: 0) }
     }
 
@@ -70,7 +70,7 @@ import RTCP
 
     @Test func aPLIFromASubscriberBringsTheTickForward() {
         let (publisher, subscriber) = setUp()
-        feed(sequence: 1, from: publisher, now: 0)
+        feed(sequence: 1, from: publisher, now: 0, keyframe: false)
         router.tick(now: 0, unixMicros: 0)  // the new subscriber's key-frame request goes out
         #expect(plis == 1)
         var pli = RTCPCompound.serialize([.pictureLossIndication(PictureLossIndication(senderSSRC: 1, mediaSSRC: 7777))])
@@ -78,6 +78,23 @@ import RTCP
         pli.withUnsafeMutableBytes { router.handleRTCP(from: subscriber, packet: $0, now: 0.72) }
         #expect(router.nextDue <= 0.72)
         router.tick(now: 0.73, unixMicros: 0)
+        #expect(plis == 2)
+    }
+
+    @Test func aKeyFrameOnItsWayAnswersTheRequestsMadeWhileItCame() {
+        let (publisher, subscriber) = setUp()
+        feed(sequence: 1, from: publisher, now: 0, keyframe: false)  // the new subscriber waits and asks
+        router.tick(now: 0, unixMicros: 0)
+        #expect(plis == 1)
+        feed(sequence: 2, from: publisher, now: 0.02, keyframe: false)  // still waiting: asks again
+        feed(sequence: 3, from: publisher, now: 0.05)  // the key frame asked for
+        #expect(subscriberSink.rtp.count == 1)
+        for now in stride(from: 0.1, through: 1.5, by: 0.1) { router.tick(now: now, unixMicros: 0) }
+        #expect(plis == 1)  // no second key frame for the same subscriber
+        // A request after the key frame started is not answered by it.
+        var pli = RTCPCompound.serialize([.pictureLossIndication(PictureLossIndication(senderSSRC: 1, mediaSSRC: 7777))])
+        pli.withUnsafeMutableBytes { router.handleRTCP(from: subscriber, packet: $0, now: 1.52) }
+        router.tick(now: 1.53, unixMicros: 0)
         #expect(plis == 2)
     }
 }
