@@ -21,7 +21,8 @@ struct Negotiation {
         }
         let transport = try transportFor(offer)
         let lesson = participant.lesson
-        let media = participant.media ?? lesson.router.addPeer(id: participant.id, sink: transport)
+        let media = participant.media
+            ?? lesson.router.addPeer(id: participant.id, sink: transport, sinkConnected: transport.state == .connected)
         participant.media = media
 
         var warnings: [ClassroomError] = []

@@ -50,6 +50,9 @@ final class Participant: PeerTransportDelegate {
         lesson.logger.info("transport connected", metadata: [
             "participant": "\(id)", "remote": "\(transport.remoteAddress.map(\.description) ?? "-")"])
         send(.transportState(state: "connected", reason: nil))
+        // Subscriptions answered before DTLS completed start now, on a key frame asked for now: one forwarded before
+        // would have been dropped, and the site's decoder left to wait for its own PLI, throttled.
+        if let media { lesson.router.sinkConnected(media) }
     }
 
     func transport(_ transport: PeerTransport, didFail reason: String) {

@@ -49,6 +49,10 @@ public final class DownTrack {
     /// Forwards one packet of `receiver` (this track's source, passed in so the hot path loads no reference).
     @inline(__always)
     func forward(_ packet: RTPView, from receiver: Receiver, now: Double, scratch: UnsafeMutableRawBufferPointer) {
+        if forwarder.waitingForKeyframe && !subscriber.sinkConnected {
+            packetsDropped += 1  // nothing to start on yet: `Router.sinkConnected` asks for the key frame
+            return
+        }
         let payload = UnsafeRawBufferPointer(rebasing: packet.bytes[packet.payloadRange])
         let decision = forwarder.decide(payload: payload, sourceChanged: munger.isNewSource(packet.ssrc))
         guard decision == .forward else {

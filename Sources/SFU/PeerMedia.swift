@@ -8,6 +8,10 @@ public final class PeerMedia {
     /// Strong: the transport has no reference back, and a weak load on every forwarded packet costs a side-table
     /// refcount round trip. The router drops the peer (and with it the sink) when the participant leaves.
     public let sink: any PacketSink
+    /// Whether the sink can send yet (its transport connected). Until then video down tracks wait and ask for no key
+    /// frame: one started on before would be dropped by the transport, and the subscriber's decoder would wait for
+    /// the next.
+    public internal(set) var sinkConnected: Bool
     /// SSRC used as the sender of RTCP we originate towards this peer.
     public let rtcpSSRC = UInt32.random(in: 1...UInt32.max)
 
@@ -31,9 +35,10 @@ public final class PeerMedia {
     /// Room left after an outgoing packet for the SRTP auth tag (16 bytes at most without MKI).
     public static let trailerRoom = 32
 
-    init(id: String, sink: any PacketSink) {
+    init(id: String, sink: any PacketSink, sinkConnected: Bool) {
         self.id = id
         self.sink = sink
+        self.sinkConnected = sinkConnected
     }
 
     @inline(__always)

@@ -52,7 +52,7 @@ public final class Receiver {
 
     func attach(_ downTrack: DownTrack) {
         downTracks.append(downTrack)
-        if kind == .video { requestKeyframe() }
+        if kind == .video && downTrack.subscriber.sinkConnected { requestKeyframe() }
     }
 
     func detach(_ downTrack: DownTrack) {

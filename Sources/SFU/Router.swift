@@ -28,8 +28,9 @@ public final class Router {
 
     // MARK: Membership
 
-    public func addPeer(id: String, sink: any PacketSink) -> PeerMedia {
-        let peer = PeerMedia(id: id, sink: sink)
+    /// `sinkConnected`: whether `sink` can send yet; if not, `sinkConnected(_:)` says when it can.
+    public func addPeer(id: String, sink: any PacketSink, sinkConnected: Bool = true) -> PeerMedia {
+        let peer = PeerMedia(id: id, sink: sink, sinkConnected: sinkConnected)
         peers[id] = peer
         nextDue = -.infinity  // its first reports go out at once
         return peer
@@ -144,6 +145,15 @@ public final class Router {
             default:
                 break  // REMB / transport-cc from subscribers feed bandwidth allocation (a later Forwarder kind).
             }
+        }
+    }
+
+    /// `peer`'s sink can send now (its transport connected): its video down tracks, which waited, ask for the key
+    /// frame they start on.
+    public func sinkConnected(_ peer: PeerMedia) {
+        peer.sinkConnected = true
+        for track in peer.downTracks where track.kind == .video && track.waitingForKeyframe {
+            requestKeyframe(from: track.receiver)
         }
     }
 

@@ -97,6 +97,36 @@ func vp8Packet(ssrc: UInt32, sequence: UInt16, timestamp: UInt32, keyframe: Bool
         #expect(Array(rtx.payload.dropFirst(2)) == lost.payload)
     }
 
+    /// A subscription answered before the subscriber's DTLS completed cannot send yet: its video waits, and asks
+    /// for its key frame when the transport connects, not before (a key frame forwarded earlier would be lost).
+    @Test func videoForATransportNotYetConnectedStartsOnAKeyFrameAskedForWhenItConnects() throws {
+        let publisher = router.addPeer(id: "pub", sink: publisherSink)
+        let subscriber = router.addPeer(id: "sub", sink: subscriberSink, sinkConnected: false)
+        let codec = TrackCodec(payloadType: 96, clockRate: 90000, nack: true)
+        let receiver = router.publish(on: publisher, trackID: "T-cam", kind: .video, codec: codec,
+                                      extensionIDs: HeaderExtensionIDs(), ssrc: 1111, rtxSSRC: nil, mid: "1")
+        let track = router.subscribe(subscriber, to: receiver, subscriptionID: "5", ssrc: 7777, rtxSSRC: nil,
+                                     codec: codec, extensionIDs: HeaderExtensionIDs(), mid: "5")
+        let plis = { self.publisherSink.feedback.filter { if case .pictureLossIndication = $0 { true } else { false } }.count }
+        feed(vp8Packet(ssrc: 1111, sequence: 10, timestamp: 0, keyframe: true), from: publisher, now: 0)
+        feed(vp8Packet(ssrc: 1111, sequence: 11, timestamp: 3000, keyframe: false), from: publisher, now: 0.03)
+        router.tick(now: 0.04, unixMicros: 0)
+        #expect(subscriberSink.rtp.isEmpty)
+        #expect(track.waitingForKeyframe)
+        #expect(plis() == 0)
+
+        router.sinkConnected(subscriber)
+        router.tick(now: 0.05, unixMicros: 0)
+        #expect(plis() == 1)  // at once: no request before it to throttle it
+        feed(vp8Packet(ssrc: 1111, sequence: 12, timestamp: 6000, keyframe: false), from: publisher, now: 0.06)
+        #expect(subscriberSink.rtp.isEmpty)
+        feed(vp8Packet(ssrc: 1111, sequence: 13, timestamp: 9000, keyframe: true), from: publisher, now: 0.1)
+        #expect(subscriberSink.rtp.count == 1)
+        #expect(try RTPPacket(parsing: subscriberSink.rtp[0]).payload.prefix(2) == [0x10, 0x00])  // the key frame
+        for now in stride(from: 0.2, through: 1.2, by: 0.1) { router.tick(now: now, unixMicros: 0) }
+        #expect(plis() == 1)
+    }
+
     @Test func lossUpstreamIsNackedAndPLIFromSubscriberIsForwarded() {
         let (publisher, subscriber, _, _) = setUp()
         feed(vp8Packet(ssrc: 1111, sequence: 30, timestamp: 0, keyframe: true), from: publisher, now: 0)

@@ -1,0 +1,63 @@
+"""(m) Key-frame requests: each site that joins a running lesson costs the teacher's uplink one key frame, not two.
+
+The server asks the publisher for a key frame (PLI) when a site's video subscription attaches. Until it comes, the
+site's down track drops what it cannot start on and asks again with every packet. The key frame that answers the
+first request serves it, so those later requests are not sent 0.5 s later (the throttle), as they were before.
+aiortc's receiver sends PLIs of its own while its jitter buffer fills at the start; the sites here keep theirs
+back, so that what reaches the teacher is what the server asks for itself."""
+
+from __future__ import annotations
+
+import asyncio
+
+from cbclient import close_all
+from support import run
+
+AFTER_MEDIA = 1.5  # seconds of watching after the site's video runs: past the 0.5 s throttle, twice
+
+
+async def keep_back(media_ssrc: int) -> None:
+    """In place of an aiortc receiver's PLI."""
+
+
+async def one_request_per_joining_site(server, room: str) -> None:
+    pub = server.client(room, "teacher", "kf-teacher")
+    sites = [server.client(room, "site", f"kf-site-{i}") for i in range(2)]
+    try:
+        await pub.join_and_publish()
+        video = next(t.sender for t in pub.pc.getTransceivers() if t.kind == "video")
+        requests: list[float] = []
+        original = video._send_keyframe
+
+        def counting() -> None:  # aiortc calls it for each PLI or FIR it receives for this track
+            requests.append(asyncio.get_running_loop().time())
+            original()
+        video._send_keyframe = counting
+
+        for site in sites:
+            before = len(requests)
+            joined = await site.connect_and_join()
+            assert site.subscribe_all(joined) == 2
+            for transceiver in site.pc.getTransceivers():
+                if transceiver.kind == "video":
+                    transceiver.receiver._send_rtcp_pli = keep_back
+            await site.negotiate()
+            site_plis = []
+            for tr in site.pc.getTransceivers():
+                if tr.kind == "video":
+                    r = tr.receiver
+                    o = r._send_rtcp_pli
+                    async def c(ssrc, o=o):
+                        site_plis.append(asyncio.get_running_loop().time()); await o(ssrc)
+                    r._send_rtcp_pli = c
+            await site.wait_transport("connected", 15)
+            await site.wait_frames({"video": 30}, 20, participant_id=pub.participant_id)
+            await asyncio.sleep(AFTER_MEDIA)
+            asked = len(requests) - before
+            assert asked == 1, f"{site.name}: {asked} key-frame requests for one joining site ({requests}) site PLIs {site_plis}"
+    finally:
+        await close_all(pub, *sites)
+
+
+def test_one_key_frame_request_per_joining_site(server, room):
+    run(one_request_per_joining_site(server, room), 90)
