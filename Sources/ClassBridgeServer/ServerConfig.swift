@@ -19,7 +19,7 @@ public struct ServerConfig: Sendable {
     public var mediaLoops = 1
     /// The addresses put into ICE candidates, the first preferred (`media.announcedAddress`, comma-separated).
     public var announcedAddresses = ["127.0.0.1"]
-    public var consentTimeout = 10.0
+    public var consentTimeout = 30.0
     public var dtlsRole: DTLSRole = .server
     public var secret = ServerConfig.developmentSecret
     public var tokenTTL = 3600.0

@@ -8,7 +8,7 @@ public struct MediaSettings: Sendable {
     /// The DTLS role answered to an `actpass` offer.
     public var preferredDTLSRole: DTLSRole
 
-    public init(consentTimeout: Double = 10, preferredDTLSRole: DTLSRole = .server) {
+    public init(consentTimeout: Double = 30, preferredDTLSRole: DTLSRole = .server) {
         self.consentTimeout = consentTimeout
         self.preferredDTLSRole = preferredDTLSRole
     }

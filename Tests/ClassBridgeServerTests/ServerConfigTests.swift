@@ -15,6 +15,9 @@ import Foundation
         #expect(config.announcedAddresses == ["127.0.0.1"])
         #expect(config.usesDevelopmentSecret)
         #expect(config.dtlsRole == .server)
+        // RFC 7675's consent expiry: a link that drops for less than the browser waits keeps its participant.
+        #expect(config.consentTimeout == 30)
+        #expect(ServerConfig().consentTimeout == 30)
     }
 
     @Test func environmentOverridesKeys() async throws {

@@ -83,8 +83,12 @@ class ClassBridgeServer:
         for item in shlex.split(os.environ.get("CLASSBRIDGE_TEST_ENV", "")):
             key, _, value = item.partition("=")
             self.env[key] = value
-        self.env.update(env or {})
-        self.consent_timeout = float(self.env["CLASSBRIDGE_ICE_CONSENT_TIMEOUT"])
+        for key, value in (env or {}).items():  # None: the server's own default, from Config/classbridge.yaml
+            if value is None:
+                self.env.pop(key, None)
+            else:
+                self.env[key] = value
+        self.consent_timeout = float(self.env.get("CLASSBRIDGE_ICE_CONSENT_TIMEOUT", "nan"))  # nan: the default
         self.proc: Optional[subprocess.Popen] = None
         self._log = None
 

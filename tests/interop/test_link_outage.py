@@ -1,10 +1,12 @@
 """(l) A rural link drops out: the relay of lossy_link.py passes nothing either way.
 
-- Until the Chromium page behind it goes `disconnected` (about 5 s; at most 7 s), shorter than the server's consent
-  timeout (10 s, the default): the page comes back by itself once the link does: no ICE restart, no rejoin. The
-  server keeps the participant, and the media flows both ways again.
-- For 14 s, longer: the server removes the silent participant and closes its socket. The classroom page joins again
-  by itself (same room, name, role and camera) and is back, media both ways, once the link is."""
+- For 11 s, against the server's default consent timeout (30 s, RFC 7675's consent expiry, which the browser
+  applies too): the Chromium page goes `disconnected` (about 5 s) and comes back by itself once the link does: no
+  ICE restart, no rejoin. The server keeps the participant, and the media flows both ways again. Until the default
+  was 30 s it was 10, and the server removed the page during such an outage.
+- For 14 s, against a deployment's shorter timeout (10 s): the server removes the silent participant and closes
+  its socket. The classroom page joins again by itself (same room, name, role and camera) and is back, media both
+  ways, once the link is."""
 
 from __future__ import annotations
 
@@ -17,16 +19,22 @@ from support import run
 from test_chromium import Page
 from test_nat_rebinding import site_behind_relay
 
-CONSENT_TIMEOUT = 10
-OUTAGE = 7  # s, at most
+SHORTER_CONSENT_TIMEOUT = 10
+OUTAGE = 11  # s: past where a 10 s timeout removes the page (7.5-10 s in: its last check came up to 2.5 s before)
 LONG_OUTAGE = 14  # s
 
 
 @pytest.fixture(scope="module")
 def server_default_consent(request, tmp_path_factory):
     from conftest import _start_server
-    return _start_server(request, tmp_path_factory, "default-consent",
-                         {"CLASSBRIDGE_ICE_CONSENT_TIMEOUT": str(CONSENT_TIMEOUT)})
+    return _start_server(request, tmp_path_factory, "default-consent", {"CLASSBRIDGE_ICE_CONSENT_TIMEOUT": None})
+
+
+@pytest.fixture(scope="module")
+def server_shorter_consent(request, tmp_path_factory):
+    from conftest import _start_server
+    return _start_server(request, tmp_path_factory, "shorter-consent",
+                         {"CLASSBRIDGE_ICE_CONSENT_TIMEOUT": str(SHORTER_CONSENT_TIMEOUT)})
 
 
 async def ice_state(page: Page) -> str:
@@ -35,12 +43,10 @@ async def ice_state(page: Page) -> str:
 
 async def a_short_outage(server, room: str) -> None:
     async with site_behind_relay(server, room, "rural-site") as site:
-        # Cut until the page notices (about 5 s; later on a loaded machine), and not much longer: the server
-        # removes a peer 10 s after its last consent check, which came up to 2.5 s before the cut.
         site.link.cut = True
         states = set()
         end = time.monotonic() + OUTAGE
-        while time.monotonic() < end and "disconnected" not in states:
+        while time.monotonic() < end:
             states.add(await ice_state(site.page))
             await asyncio.sleep(0.25)
         site.link.cut = False
@@ -79,5 +85,5 @@ async def a_long_outage(server, room: str) -> None:
         await site.media_flows(20)
 
 
-def test_a_page_joins_again_by_itself_after_a_long_outage(server_default_consent, room):
-    run(a_long_outage(server_default_consent, room), 150)
+def test_a_page_joins_again_by_itself_after_a_long_outage(server_shorter_consent, room):
+    run(a_long_outage(server_shorter_consent, room), 150)
