@@ -19,10 +19,14 @@ public struct Forwarder: Sendable {
         self.waitingForKeyframe = kind == .video
     }
 
+    /// The source changed (publisher restart): video waits for a key frame of the new one.
+    public mutating func sourceChanged() {
+        if kind == .video { waitingForKeyframe = true }
+    }
+
     @inline(__always)
-    public mutating func decide(payload: UnsafeRawBufferPointer, sourceChanged: Bool) -> ForwardDecision {
+    public mutating func decide(payload: UnsafeRawBufferPointer) -> ForwardDecision {
         guard kind == .video else { return .forward }
-        if sourceChanged { waitingForKeyframe = true }
         if waitingForKeyframe {
             guard let descriptor = VP8PayloadDescriptor(payload), descriptor.isKeyframeStart else {
                 return .dropWaitingForKeyframe

@@ -66,6 +66,12 @@ public final class Receiver {
         nextFeedback = min(nextFeedback, lastKeyframeRequest + Self.keyframeRequestInterval)
     }
 
+    /// A down track that waited started on a key frame: it answers every request made before it (a second PLI
+    /// would only cost the publisher's uplink another key frame).
+    func keyframeStarted() {
+        keyframeWanted = false
+    }
+
     @inline(__always)
     func handleRTP(_ view: RTPView, now: Double, scratch: UnsafeMutableRawBufferPointer) {
         packetsReceived += 1
@@ -79,13 +85,6 @@ public final class Receiver {
             } else if !missing.isEmpty {
                 missing[sequence] = nil
             }
-        }
-        // A key frame on its way answers every request made before it: the down tracks that asked start on it, and
-        // a second PLI would only cost the publisher's uplink another key frame. Checked only while one is wanted.
-        if keyframeWanted,
-           let descriptor = VP8PayloadDescriptor(UnsafeRawBufferPointer(rebasing: view.bytes[view.payloadRange])),
-           descriptor.isKeyframeStart {
-            keyframeWanted = false
         }
         buffer?.store(view.bytes, sequence: sequence)
         for downTrack in downTracks {
