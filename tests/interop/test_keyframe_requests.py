@@ -1,10 +1,10 @@
-"""(m) Key-frame requests: each site that joins a running lesson costs the teacher's uplink one key frame, not two.
+"""(m) Key frames for joining sites: each site that joins a running lesson gets video on one key-frame request.
 
-The server asks the publisher for a key frame (PLI) when a site's video subscription attaches. Until it comes, the
-site's down track drops what it cannot start on and asks again with every packet. The key frame that answers the
-first request serves it, so those later requests are not sent 0.5 s later (the throttle), as they were before.
-aiortc's receiver sends PLIs of its own while its jitter buffer fills at the start; the sites here keep theirs
-back, so that what reaches the teacher is what the server asks for itself."""
+The server answers a site's subscription before the site's DTLS completes. The site's video starts on a key frame
+the server asks for when the site's transport connects: one forwarded before would be lost, and the site would
+decode nothing until a PLI of its own. That key frame also answers the requests the waiting down track made, so no
+second one follows 0.5 s later (the throttle). The sites keep their own PLIs back (aiortc sends one whenever a
+frame fails to decode), so that the teacher sees only the server's requests, and video can start only on those."""
 
 from __future__ import annotations
 
