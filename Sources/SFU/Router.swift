@@ -152,7 +152,7 @@ public final class Router {
     /// frame they start on.
     public func sinkConnected(_ peer: PeerMedia) {
         peer.sinkConnected = true
-        for track in peer.downTracks where track.kind == .video && track.waitingForKeyframe {
+        for track in peer.downTracks where track.waitingForKeyframe {  // only video waits
             requestKeyframe(from: track.receiver)
         }
     }
