@@ -20,6 +20,7 @@ from playwright.async_api import async_playwright
 
 cbclient.use_loopback_ice()
 
+
 async def one(server, pw_browser):
     room = f"room-{uuid.uuid4().hex[:8]}"
     pub = server.client(room, "teacher", "teacher")
@@ -27,27 +28,33 @@ async def one(server, pw_browser):
     video = next(t.sender for t in pub.pc.getTransceivers() if t.kind == "video")
     requests = []
     orig = video._send_keyframe
-    def counting():
-        requests.append(time.monotonic()); orig()
+
+    def counting():  # aiortc calls it for each PLI or FIR it receives for this track
+        requests.append(time.monotonic())
+        orig()
     video._send_keyframe = counting
     await asyncio.sleep(1.0)  # the teacher's own start is over
+    before = len(requests)  # no subscriber yet, so none
     context = await pw_browser.new_context()
     page = await context.new_page()
     q = urllib.parse.urlencode({"room": room, "name": "site", "role": "site", "autojoin": "1"})
     await page.goto(f"http://127.0.0.1:{server.http_port}/?{q}", timeout=15000)
-    await page.wait_for_function("() => window.classbridge && window.classbridge.state === 'joined'", timeout=15000, polling=10)
+    await page.wait_for_function("() => window.classbridge && window.classbridge.state === 'joined'",
+                                 timeout=15000, polling=10)
     joined = time.monotonic()
     first = None
     while time.monotonic() - joined < 10:
         stats = await page.evaluate("() => window.classbridge.inboundStats()")
         if any(s.get("kind") == "video" and (s.get("framesDecoded") or 0) > 0 for s in stats):
-            first = time.monotonic(); break
+            first = time.monotonic()
+            break
         await asyncio.sleep(0.01)
     await asyncio.sleep(1.5)  # past the server's 0.5 s throttle, twice: a second request would have come
-    n = len([r for r in requests if r >= joined - 1])
+    n = len(requests) - before
     await context.close()
     await pub.close()
     return (first - joined) * 1000 if first else None, n
+
 
 async def main(label, rounds):
     server = ClassBridgeServer(label, Path(tempfile.mkdtemp())).start()
@@ -60,5 +67,6 @@ async def main(label, rounds):
         server.stop()
     print(label, "first decoded frame ms after joined:", [None if r[0] is None else round(r[0]) for r in res],
           "key-frame requests at the teacher:", [r[1] for r in res])
+
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2])))
