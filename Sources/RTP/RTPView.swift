@@ -54,7 +54,20 @@ public struct RTPView {
     /// are not reported. A truncated element ends the walk.
     @inlinable
     public func forEachExtension(_ body: (_ id: UInt8, _ range: Range<Int>) -> Void) {
-        guard let profile = extensionProfile else { return }
+        _ = firstExtension { id, range in body(id, range); return false }
+    }
+
+    /// The byte range of the value of the first extension element with this id, or nil.
+    @inlinable
+    public func extensionElement(id: UInt8) -> Range<Int>? {
+        firstExtension { elementID, _ in elementID == id }
+    }
+
+    /// The walk of `forEachExtension`, stopped at the first element for which `stop` is true: that element's
+    /// value range (the forwarding path looks up an id per packet and need not read the rest).
+    @inlinable
+    func firstExtension(where stop: (_ id: UInt8, _ range: Range<Int>) -> Bool) -> Range<Int>? {
+        guard let profile = extensionProfile else { return nil }
         let end = extensionRange.upperBound
         var i = extensionRange.lowerBound
         if profile == RTPExtensionProfile.oneByte {
@@ -62,33 +75,26 @@ public struct RTPView {
                 let b = bytes[i]
                 if b == 0 { i += 1; continue }
                 let id = b >> 4
-                if id == 15 || id == 0 { return }  // as `RTPPacket`: only the whole byte 0 is padding
+                if id == 15 || id == 0 { return nil }  // as `RTPPacket`: only the whole byte 0 is padding
                 let length = Int(b & 0x0F) + 1
-                guard i + 1 + length <= end else { return }
-                body(id, (i + 1) ..< (i + 1 + length))
+                guard i + 1 + length <= end else { return nil }
+                let range = (i + 1) ..< (i + 1 + length)
+                if stop(id, range) { return range }
                 i += 1 + length
             }
         } else if profile & 0xFFF0 == RTPExtensionProfile.twoByte {
             while i < end {
                 let id = bytes[i]
                 if id == 0 { i += 1; continue }
-                guard i + 2 <= end else { return }
+                guard i + 2 <= end else { return nil }
                 let length = Int(bytes[i + 1])
-                guard i + 2 + length <= end else { return }
-                body(id, (i + 2) ..< (i + 2 + length))
+                guard i + 2 + length <= end else { return nil }
+                let range = (i + 2) ..< (i + 2 + length)
+                if stop(id, range) { return range }
                 i += 2 + length
             }
         }
-    }
-
-    /// The byte range of the value of the first extension element with this id, or nil.
-    @inlinable
-    public func extensionElement(id: UInt8) -> Range<Int>? {
-        var found: Range<Int>? = nil
-        forEachExtension { elementID, range in
-            if found == nil && elementID == id { found = range }
-        }
-        return found
+        return nil
     }
 }
 

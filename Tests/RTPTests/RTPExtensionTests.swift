@@ -42,6 +42,28 @@ import Testing
         }
     }
 
+    /// The lookup stops at the first element with the id: a later one with the same id is not read, nor is a
+    /// truncated element after it.
+    @Test func extensionElementIsTheFirstWithTheID() throws {
+        let packet: [UInt8] = [
+            0x90, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02,
+            0xBE, 0xDE, 0x00, 0x02,  // one-byte profile, 2 words
+            0x50, 0x0A,  // id 5 len 1
+            0x51, 0x0B, 0x0C,  // id 5 again, len 2
+            0x3F, 0x00, 0x00,  // id 3 claims 16 bytes: truncated
+        ]
+        try packet.withUnsafeBytes { raw in
+            let view = try #require(RTPView(raw))
+            #expect(view.extensionElement(id: 5) == 17 ..< 18)
+            #expect(view.extensionElement(id: 3) == nil)
+        }
+        try twoByte.withUnsafeBytes { raw in
+            let view = try #require(RTPView(raw))
+            #expect(view.extensionElement(id: 20) == 18 ..< 20)
+            #expect(view.extensionElement(id: 2) == 22 ..< 22)
+        }
+    }
+
     @Test func oneByteRoundTrip() throws {
         let packet = try RTPPacket(parsing: oneByte)
         #expect(packet.extensions == [
