@@ -1,9 +1,9 @@
 /// Writes an RFC 8285 header-extension block into a caller's buffer, without allocating.
 ///
-/// Elements are laid out in the two-byte form while appending (id, length, value); `finish()` then picks the form:
-/// the one-byte form (profile 0xBEDE) when every id is 1...14 and every value is 1...16 bytes, compacting the
-/// elements in place, else the two-byte form (profile 0x1000). So while appending, the buffer must have room for
-/// `offset + 4 + Σ(2 + value length) + 3` bytes; the final block is never larger than that.
+/// Elements are written in the one-byte form (profile 0xBEDE) while every id is 1...14 and every value 1...16
+/// bytes, as the forwarding path's always are. The first element that does not fit moves the block to the
+/// two-byte form (profile 0x1000): the elements so far are widened in place, once. So the buffer must have room
+/// for `offset + 4 + Σ(2 + value length) + 3` bytes, the two-byte size; the final block is never larger than that.
 ///
 ///     var writer = RTPExtensionWriter(buffer: buffer, offset: 12)
 ///     writer.append(id: 3, uint24: absSendTime)
@@ -12,10 +12,10 @@
 public struct RTPExtensionWriter {
     @usableFromInline let buffer: UnsafeMutableRawBufferPointer
     @usableFromInline let offset: Int
-    /// Where the next element goes (two-byte layout).
+    /// Where the next element goes, in the current form.
     @usableFromInline var cursor: Int
     @usableFromInline var elementCount = 0
-    @usableFromInline var needsTwoByte = false
+    @usableFromInline var twoByte = false
 
     /// `offset` is where the 4-byte extension header goes (12 + 4 × CSRC count for a normal RTP header).
     @inlinable
@@ -31,14 +31,48 @@ public struct RTPExtensionWriter {
     mutating func reserve(id: UInt8, length: Int) -> Int {
         precondition(id != 0, "extension id 0 is reserved for padding")
         precondition(length <= 255, "extension values are at most 255 bytes")
-        precondition(cursor + 2 + length + 3 <= buffer.count, "extension buffer too small")
-        if id > 14 || length == 0 || length > 16 { needsTwoByte = true }
+        // The two-byte size of the block so far: each element one byte more than in the one-byte form.
+        let twoByteCursor = twoByte ? cursor : cursor + elementCount
+        precondition(twoByteCursor + 2 + length + 3 <= buffer.count, "extension buffer too small")
+        if !twoByte {
+            if id <= 14 && length >= 1 && length <= 16 {
+                buffer[cursor] = id << 4 | UInt8(length - 1)
+                cursor += 1 + length
+                elementCount += 1
+                return cursor - length
+            }
+            useTwoByteForm()
+        }
         buffer[cursor] = id
         buffer[cursor + 1] = UInt8(length)
-        let valueStart = cursor + 2
-        cursor = valueStart + length
+        cursor += 2 + length
         elementCount += 1
-        return valueStart
+        return cursor - length
+    }
+
+    /// Moves the block to the two-byte form (before any element, or when one does not fit the one-byte form).
+    /// The one-byte elements so far are shifted up by one byte per element, then rewritten forward with their
+    /// wider headers: writing never overtakes reading, since each element is read from above where it is written.
+    @inlinable
+    mutating func useTwoByteForm() {
+        guard !twoByte else { return }
+        twoByte = true
+        let start = offset + 4
+        guard elementCount > 0 else { return }
+        let shifted = start + elementCount
+        for index in (start ..< cursor).reversed() { buffer[index + elementCount] = buffer[index] }
+        var read = shifted
+        var write = start
+        while write < read {
+            let header = buffer[read]
+            let length = Int(header & 0x0F) + 1
+            buffer[write] = header >> 4
+            buffer[write + 1] = UInt8(length)
+            for k in 0 ..< length { buffer[write + 2 + k] = buffer[read + 1 + k] }
+            read += 1 + length
+            write += 2 + length
+        }
+        cursor = write
     }
 
     @inlinable
@@ -77,29 +111,11 @@ public struct RTPExtensionWriter {
         guard elementCount > 0 else { return 0 }
         let start = offset + 4
         var end = cursor
-        let profile: UInt16
-        if needsTwoByte {
-            profile = RTPExtensionProfile.twoByte
-        } else {
-            profile = RTPExtensionProfile.oneByte
-            // Compact in place: each element shrinks by one byte, so moving forward never overwrites unread data.
-            var read = start
-            var write = start
-            while read < cursor {
-                let id = buffer[read]
-                let length = Int(buffer[read + 1])
-                buffer[write] = id << 4 | UInt8(length - 1)
-                for k in 0 ..< length { buffer[write + 1 + k] = buffer[read + 2 + k] }
-                read += 2 + length
-                write += 1 + length
-            }
-            end = write
-        }
         while (end - start) % 4 != 0 {
             buffer[end] = 0
             end += 1
         }
-        buffer.storeBigEndian(profile, at: offset)
+        buffer.storeBigEndian(twoByte ? RTPExtensionProfile.twoByte : RTPExtensionProfile.oneByte, at: offset)
         buffer.storeBigEndian(UInt16((end - start) / 4), at: offset + 2)
         // A second call sees the same (already final) layout only if nothing changed; make it a no-op instead.
         elementCount = 0

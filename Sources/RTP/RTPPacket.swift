@@ -139,10 +139,10 @@ public struct RTPPacket: Equatable, Sendable {
             var offset = headerLength
             if !extensions.isEmpty {
                 var writer = RTPExtensionWriter(buffer: buffer, offset: offset)
+                if prefersTwoByteExtensions { writer.useTwoByteForm() }
                 for element in extensions {
                     element.value.withUnsafeBytes { writer.append(id: element.id, bytes: $0) }
                 }
-                if prefersTwoByteExtensions { writer.needsTwoByte = true }
                 offset += writer.finish()
             }
             for (index, byte) in payload.enumerated() { buffer[offset + index] = byte }

@@ -195,6 +195,38 @@ import Testing
         }
     }
 
+    /// Elements already written in the one-byte form are widened in place when one that does not fit comes, at
+    /// any position; the block reads back as appended, in the one-byte form exactly when every element fits it.
+    @Test func writerReadsBackAsAppendedInEitherForm() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 500 {
+            let count = Int.random(in: 1 ... 6, using: &generator)
+            let elements: [(UInt8, [UInt8])] = (0 ..< count).map { _ in
+                let wide = Int.random(in: 0 ..< 5, using: &generator) == 0
+                let id = wide ? UInt8.random(in: 15 ... 255, using: &generator) : UInt8.random(in: 1 ... 14, using: &generator)
+                let length = wide ? Int.random(in: 0 ... 20, using: &generator) : Int.random(in: 1 ... 16, using: &generator)
+                return (id, (0 ..< length).map { _ in UInt8.random(in: 0 ... 255, using: &generator) })
+            }
+            let fits = elements.allSatisfy { $0.0 <= 14 && (1 ... 16).contains($0.1.count) }
+            var buffer = [UInt8](repeating: 0xEE, count: 12 + 4 + elements.reduce(3) { $0 + 2 + $1.1.count })
+            let total = buffer.withUnsafeMutableBytes { buffer -> Int in
+                RTPHeaderWriter.write(into: buffer, marker: false, payloadType: 96, sequenceNumber: 1, timestamp: 2,
+                                      ssrc: 3, hasExtension: true)
+                var writer = RTPExtensionWriter(buffer: buffer, offset: 12)
+                for (id, value) in elements { value.withUnsafeBytes { writer.append(id: id, bytes: $0) } }
+                return 12 + writer.finish()
+            }
+            try buffer[0 ..< total].withUnsafeBytes { raw in
+                let view = try #require(RTPView(raw))
+                #expect(view.extensionProfile == (fits ? 0xBEDE : 0x1000))
+                var seen: [(UInt8, [UInt8])] = []
+                view.forEachExtension { id, range in seen.append((id, Array(raw[range]))) }
+                #expect(seen.map(\.0) == elements.map(\.0))
+                #expect(seen.map(\.1) == elements.map(\.1))
+            }
+        }
+    }
+
     @Test func writerWithNothingWritesNothing() {
         var buffer = [UInt8](repeating: 0, count: 16)
         buffer.withUnsafeMutableBytes { buffer in
