@@ -19,7 +19,7 @@ public typealias SSRCTable<Value> = FlatTable<UInt32, Value>
 /// Why not `Dictionary`: a lookup there runs the seeded SipHash through `Hasher` in the standard library, and a
 /// mutation its copy-on-write check. Met cold, as the media loop meets them after each sleep at a light step, those
 /// were a tenth of the SFU's cold path, a sixth of an SRTP unprotect and, for the source address, 7 % of a packet's
-/// whole path through the transport (`loadtest/micro` cold-path, BENCHMARKS.md "The hot path, cold"). The
+/// whole path through the transport (`loadtest/micro` cold-path, loadtest/FINDINGS.md "The hot path, cold"). The
 /// multipliers are random per table (and odd), so a peer cannot choose keys that collide.
 /// A class, so that it is never copied: its owner keeps one for its lifetime. Inlinable, so that its users get it
 /// specialized for their types instead of calling generic code through metadata.

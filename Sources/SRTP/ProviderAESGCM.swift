@@ -7,7 +7,7 @@ internal import COpenSSL
 /// Why not through EVP: per packet, OpenSSL 3.0's EVP layer asks the provider for the IV length (an `OSSL_PARAM`
 /// query) at every init, and passes the tag through `EVP_CIPHER_CTX_ctrl`, which builds parameters for another
 /// provider call. That was about 1,650 of the 5,850 instructions of one unprotect on the cold-path probe
-/// (BENCHMARKS.md, "The hot path, cold"). Here the tag goes in with the IV, and nothing else is asked.
+/// (loadtest/FINDINGS.md, "The hot path, cold"). Here the tag goes in with the IV, and nothing else is asked.
 struct ProviderAESGCM: ~Copyable {
     static let ivLength = 12
     static let tagLength = 16

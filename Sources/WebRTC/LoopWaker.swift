@@ -4,7 +4,7 @@ internal import STUN
 /// Wakes a media loop that waits in its socket's receive: a one-byte datagram to that socket from a socket of its
 /// own, on the loop's address (loopback when the loop's socket is bound to any). The loop knows these datagrams by
 /// their source and drops them. An eventfd would need `poll` to wait on both, a system call per wake-up more
-/// (BENCHMARKS.md, "Waiting in the receive").
+/// (loadtest/FINDINGS.md, "Waiting in the receive").
 final class LoopWaker: @unchecked Sendable {
     /// Where the wake-up datagrams come from, as the loop's socket reads it.
     let source: TransportAddress

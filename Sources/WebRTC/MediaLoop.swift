@@ -23,7 +23,7 @@ extension DatagramHandler {
 ///
 /// How it waits: while datagrams keep coming, in the socket's receive itself, for at most a tick interval; once
 /// a wait passes without one, in `poll` until the next tick is due, to the millisecond. A wake-up per packet, as
-/// at a light lesson, then costs one system call fewer (BENCHMARKS.md, "Waiting in the receive"). Jobs wake it
+/// at a light lesson, then costs one system call fewer (loadtest/FINDINGS.md, "Waiting in the receive"). Jobs wake it
 /// with a datagram of their own (`LoopWaker`), which the handler never sees.
 public final class MediaLoop: @unchecked Sendable {
     public let socket: UDPMediaSocket

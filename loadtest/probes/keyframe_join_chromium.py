@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Key frames at a join, seen by a browser: how long a headless Chromium site that joins a running lesson waits,
 from `joined`, for its first decoded frame of an aiortc teacher's video, and how many key-frame requests (PLI or
-FIR) the teacher gets for it. A measurement, not a test (times are never asserted); BENCHMARKS.md, "Key frames at
-a join", has readings. Needs the interop venv and a server binary:
+FIR) the teacher gets for it. A measurement, not a test (times are never asserted); loadtest/FINDINGS.md, "Key frames
+at a join", has readings. Needs the interop venv and a server binary:
     CLASSBRIDGE_BIN=.build/debug/classbridge .venv/bin/python loadtest/probes/keyframe_join_chromium.py LABEL ROUNDS"""
 import asyncio
 import sys

@@ -4,7 +4,7 @@
 //   remote  poll() on a UDP socket, woken by a 1-byte datagram that a thread on the other CPU sends every
 //           PERIOD_US (as the media loop is woken by the generator's packets when the two are pinned apart)
 //   local   the same with the sending thread on the same CPU
-// The woken thread runs on CPU 1, the sender (remote) on CPU 0. Why it exists: BENCHMARKS.md, "CPU per packet":
+// The woken thread runs on CPU 1, the sender (remote) on CPU 0. Why it exists: loadtest/FINDINGS.md, "CPU per packet":
 // at patrol, one packet per wake-up, this cost is paid per packet by any forwarder and never by the floor.
 //   cc -O2 -o /tmp/wakeup_cost loadtest/probes/wakeup_cost.c -lpthread
 //   /tmp/wakeup_cost timer 1250; /tmp/wakeup_cost remote 1250; /tmp/wakeup_cost local 1250

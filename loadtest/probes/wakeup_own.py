@@ -3,7 +3,7 @@
 the receive and send system calls. A measuring edit, never part of the sources: it rewrites a few call sites in
 place (the same lines in every build since 020fe57, so two builds can be compared), the server prints "PROF"
 lines on stderr every 4 s, and `--undo` takes the edit out again and leaves any other change in those files.
-Smaller than wakeup_breakdown.patch (which no longer applies); BENCHMARKS.md, "The wake-up, split", has readings.
+Smaller than wakeup_breakdown.patch (which no longer applies); loadtest/FINDINGS.md, "The wake-up, split", has readings.
 Builds from 020fe57 up to 74581ce only: since 50680b4 the loop waits in its socket's receive while datagrams come,
 and the lines this edits are gone.
   loadtest/probes/wakeup_own.py         # edits CSocket.c/.h, MediaLoop.swift, PeerTransport.swift

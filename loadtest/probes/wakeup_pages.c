@@ -3,7 +3,7 @@
 // every INTERVAL_US, 1,250 by default, as at patrol R5), then touches K pages 4 KB apart (one cache line each) of a
 // region of small pages, or of huge pages with HUGE = 1. Printed: its CPU per wake-up, and the same touches done
 // back to back (warm).
-// 2026-12-06 (BENCHMARKS.md, "What a wake-up costs"), three rounds each, small pages: K = 0: 11–19 µs per wake-up;
+// 2026-12-06 (loadtest/FINDINGS.md, "What a wake-up costs"), three rounds each, small pages: K = 0: 11–19 µs per wake-up;
 // K = 1,024: 19–22 µs (warm 0.7–0.9 µs); K = 4,096: 45–49 µs (warm 14–19 µs: more pages than the TLB holds). A few
 // ns per page beyond warm, inside the noise of K = 0: what the thread had cached mostly survives its sleep, so the
 // price of a light step's wake-up is not the pages its work touches, and huge pages would not cut it.

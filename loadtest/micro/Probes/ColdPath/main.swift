@@ -1,7 +1,7 @@
 // The forwarding hot path met cold, as the media loop meets it after each sleep at a light step (patrol: one
 // packet per wake-up): before each packet, caches and TLB are emptied by writing a buffer larger than the last-level
 // cache, then one packet's path is timed. Warm, the same path costs a fraction (micro-benchmarks); the gap is what
-// the code and data the path touches cost to bring back. BENCHMARKS.md, "The hot path, cold", has readings.
+// the code and data the path touches cost to bring back. loadtest/FINDINGS.md, "The hot path, cold", has readings.
 //   swift run -c release cold-path [packets per case, default 400] [eviction MB, default 64] [only case N, cold]
 import Foundation
 import HotPathFixtures
