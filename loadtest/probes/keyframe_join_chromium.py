@@ -26,13 +26,7 @@ async def one(server, pw_browser):
     pub = server.client(room, "teacher", "teacher")
     await pub.join_and_publish()
     video = next(t.sender for t in pub.pc.getTransceivers() if t.kind == "video")
-    requests = []
-    orig = video._send_keyframe
-
-    def counting():  # aiortc calls it for each PLI or FIR it receives for this track
-        requests.append(time.monotonic())
-        orig()
-    video._send_keyframe = counting
+    requests = cbclient.count_keyframe_requests(video)
     await asyncio.sleep(1.0)  # the teacher's own start is over
     before = len(requests)  # no subscriber yet, so none
     context = await pw_browser.new_context()

@@ -160,6 +160,19 @@ class SineTrack(MediaStreamTrack):
 # Errors
 # ----------------------------------------------------------------------------------------------------------------------
 
+def count_keyframe_requests(sender: RTCRtpSender) -> list[float]:
+    """When (monotonic seconds) an aiortc sender is asked for a key frame, appended to the list returned: aiortc
+    calls the sender's `_send_keyframe` for each PLI or FIR it receives for the track, which still answers it."""
+    requests: list[float] = []
+    answer = sender._send_keyframe
+
+    def counting() -> None:
+        requests.append(time.monotonic())
+        answer()
+    sender._send_keyframe = counting
+    return requests
+
+
 class CBError(Exception):
     """The server answered a request with an `error` message (§6)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from cbclient import close_all
+from cbclient import close_all, count_keyframe_requests
 from support import run
 
 AFTER_MEDIA = 1.5  # seconds of watching after the site's video runs: past the 0.5 s throttle, twice
@@ -26,13 +26,7 @@ async def one_request_per_joining_site(server, room: str) -> None:
     try:
         await pub.join_and_publish()
         video = next(t.sender for t in pub.pc.getTransceivers() if t.kind == "video")
-        requests: list[float] = []
-        original = video._send_keyframe
-
-        def counting() -> None:  # aiortc calls it for each PLI or FIR it receives for this track
-            requests.append(asyncio.get_running_loop().time())
-            original()
-        video._send_keyframe = counting
+        requests = count_keyframe_requests(video)
 
         for site in sites:
             before = len(requests)
