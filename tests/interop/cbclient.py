@@ -156,10 +156,6 @@ class SineTrack(MediaStreamTrack):
         return frame
 
 
-# ----------------------------------------------------------------------------------------------------------------------
-# Errors
-# ----------------------------------------------------------------------------------------------------------------------
-
 def count_keyframe_requests(sender: RTCRtpSender) -> list[float]:
     """When (monotonic seconds) an aiortc sender is asked for a key frame, appended to the list returned: aiortc
     calls the sender's `_send_keyframe` for each PLI or FIR it receives for the track, which still answers it."""
@@ -172,6 +168,10 @@ def count_keyframe_requests(sender: RTCRtpSender) -> list[float]:
     sender._send_keyframe = counting
     return requests
 
+
+# ----------------------------------------------------------------------------------------------------------------------
+# Errors
+# ----------------------------------------------------------------------------------------------------------------------
 
 class CBError(Exception):
     """The server answered a request with an `error` message (§6)."""
